@@ -1,0 +1,9 @@
+"""The project's own data files: demo vehicle, profiles and starter content."""
+
+from pathlib import Path
+
+ASSETS_DIR = Path(__file__).resolve().parent
+PROFILES_DIR = ASSETS_DIR / "profiles"
+DEMO_PROFILE = PROFILES_DIR / "demo-ev.toml"
+CONTENT_DIR = ASSETS_DIR / "content"
+TIPS_FILE = CONTENT_DIR / "tips.json"

@@ -1,0 +1,193 @@
+"""The composition root: builds the head unit from a profile and its inputs.
+
+``HeadUnit`` wires one vehicle input (a live CAN bus, the simulated demo
+car, or a recorded log) through ``VehicleState`` into the trip recorder
+and the store, and offers the UI what it shows. Configuration faults do
+not stop it: they are kept in ``config_errors`` for the screen to show,
+and the head unit runs without the input that failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import assets
+from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
+from headunit.state import Snapshot, VehicleState
+from headunit.tips import Tip, best_tip, load_tips
+from sync.store import Store
+from sync.triplog import TripLog
+from vehicle.candecode import CanDecoder
+from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
+from vehicle.dbc import DbcError
+from vehicle.profile import ProfileError, VehicleProfile, load_profile
+from vehicle.simulator import Simulator
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+@dataclass
+class InputConfig:
+    """Where vehicle data comes from.
+
+    ``kind`` is "demo" (simulated car on a virtual bus), "bus" (the
+    profile's buses, or ``bus_override``) or "replay" (``replay_path``).
+    """
+
+    kind: str = "demo"
+    replay_path: Path | None = None
+    replay_speed: float | None = 1.0
+    replay_stop_at_s: float | None = None
+    time_scale: float = 1.0
+    loop: bool = True
+    bus_override: BusOverride = field(default_factory=BusOverride)
+
+
+class HeadUnit:
+    """Everything the head unit runs, started and stopped as one."""
+
+    def __init__(
+        self,
+        profile_path: Path,
+        db_path: Path,
+        *,
+        inputs: InputConfig | None = None,
+        dbc_search_path: tuple[Path, ...] = (),
+        language: str = DEFAULT_LANGUAGE,
+        parked_timeout_s: float = DEFAULT_PARKED_TIMEOUT_S,
+    ) -> None:
+        self.inputs = inputs or InputConfig()
+        self.language = language
+        self.config_errors: list[str] = []
+        self.state = VehicleState()
+        self.input_done = threading.Event()
+        self.replay_result: ReplayResult | None = None
+        self.decoder: CanDecoder | None = None
+        self.profile = self._load_profile(profile_path, dbc_search_path)
+
+        self.store = Store(db_path)
+        self.trip_log = TripLog(self.store)
+        self.recorder = TripRecorder(
+            self.state, self.trip_log, self.profile, parked_timeout_s=parked_timeout_s
+        )
+        self.state.add_observer(self.recorder.on_updates)
+        self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
+
+        self._can_source: CanSource | None = None
+        self._simulator: Simulator | None = None
+        self._replay_thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    @classmethod
+    def demo(cls, db_path: Path, *, time_scale: float = 1.0, loop: bool = True,
+             **kwargs: object) -> "HeadUnit":
+        """The built-in demo: the simulated demo car on a virtual CAN bus."""
+        return cls(
+            assets.DEMO_PROFILE,
+            db_path,
+            inputs=InputConfig(kind="demo", time_scale=time_scale, loop=loop),
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    @property
+    def trips_version(self) -> int:
+        """Grows whenever a trip starts or closes."""
+        return self.recorder.trips_version
+
+    def best_tip(self, snapshot: Snapshot) -> Tip | None:
+        """Return the community tip that fits the situation best, if any."""
+        return best_tip(self.tips, snapshot, self.profile.powertrain)
+
+    def start(self) -> None:
+        """Recover unfinished trips, then start reading the vehicle."""
+        recovered = self.trip_log.recover_open_trips(self.profile.fuel_tank_l)
+        if recovered:
+            self.recorder.trips_version += 1
+        if self.decoder is None:
+            logger.error("vehicle input not started: the configuration has errors")
+            self.input_done.set()
+            return
+        kind = self.inputs.kind
+        if kind == "replay":
+            self._replay_thread = threading.Thread(
+                target=self._replay, name="can-replay", daemon=True
+            )
+            self._replay_thread.start()
+            return
+        if kind == "demo":
+            # The demo car and the head unit are two nodes on one virtual bus.
+            self._simulator = Simulator(
+                self.decoder, time_scale=self.inputs.time_scale, loop=self.inputs.loop
+            )
+        overrides = {name: self.inputs.bus_override for name in self.profile.buses}
+        self._can_source = CanSource(self.decoder, self.state.update, overrides)
+        self._can_source.start()
+        if self._simulator is not None:
+            self._simulator.start()
+            threading.Thread(
+                target=self._wait_for_simulator, name="demo-watch", daemon=True
+            ).start()
+
+    def stop(self) -> None:
+        """Stop every input, close the running trip and the store."""
+        self._stop.set()
+        if self._simulator is not None:
+            self._simulator.stop()
+        if self._can_source is not None:
+            self._can_source.stop()
+        if self._replay_thread is not None:
+            self._replay_thread.join(timeout=10)
+        self.recorder.finish("shutdown")
+        self.store.close()
+
+    def _load_profile(
+        self, profile_path: Path, dbc_search_path: tuple[Path, ...]
+    ) -> VehicleProfile:
+        try:
+            profile = load_profile(profile_path)
+        except ProfileError as error:
+            # Without a profile there is nothing to decode; the demo profile
+            # keeps the screens working while the error is shown.
+            self._config_error(error)
+            return load_profile(assets.DEMO_PROFILE)
+        try:
+            self.decoder = CanDecoder(profile, dbc_search_path)
+        except (DbcError, ProfileError) as error:
+            self._config_error(error)
+        return profile
+
+    def _config_error(self, error: Exception) -> None:
+        logger.error("configuration error: %s", error)
+        self.config_errors.append(str(error))
+
+    def _replay(self) -> None:
+        assert self.decoder is not None and self.inputs.replay_path is not None
+        limit = self.inputs.replay_stop_at_s
+        try:
+            self.replay_result = replay_log(
+                self.inputs.replay_path,
+                self.decoder,
+                self.state.update,
+                speed=self.inputs.replay_speed,
+                stop=self._stop,
+                duration_s=limit,
+            )
+        except Exception:
+            logger.exception("replay of %s failed", self.inputs.replay_path)
+        finally:
+            if limit is None:
+                self.recorder.finish("end of input")
+            self.input_done.set()
+
+    def _wait_for_simulator(self) -> None:
+        assert self._simulator is not None
+        while not self._stop.is_set():
+            if self._simulator.cycle_done.wait(0.2):
+                self.input_done.set()
+                return
+

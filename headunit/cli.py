@@ -1,0 +1,311 @@
+"""The ``headunit`` command: run the UI, replay recordings, list trips."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Sequence
+
+import assets
+from headunit import logs
+from headunit.app import HeadUnit, InputConfig
+from headunit.paths import default_db_path
+from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
+from sync.store import Store
+from sync.triplog import TripLog, TripSummary
+from vehicle import vss
+from vehicle.candecode import CanDecoder
+from vehicle.cansource import BusOverride
+from vehicle.dbc import DbcError
+from vehicle.profile import ProfileError, load_profile
+from vehicle.signals import SignalUpdate
+
+logger = logging.getLogger(__name__)
+
+EXIT_CONFIG_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    logs.configure(args.log_level)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return EXIT_CONFIG_ERROR
+    return args.handler(args)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="headunit",
+        description="Car-owner community head unit: drive screen, trip log, tips.",
+    )
+    parser.add_argument(
+        "--log-level", default="INFO",
+        choices=["TRACE", "DEBUG", "INFO", "WARNING", "ERROR"],
+        help="lowest level of log messages written to stderr (default: INFO)",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="start the touchscreen UI (no arguments: the built-in demo)"
+    )
+    _add_vehicle_options(run, profile_required=False)
+    run.add_argument("--replay", type=Path, metavar="LOG",
+                     help="feed the UI from a recorded CAN log instead of a bus")
+    run.add_argument("--speed", type=float, default=1.0,
+                     help="replay speed as a multiple of real time (default: 1)")
+    run.add_argument("--stop-at", type=float, metavar="SECONDS",
+                     help="end the replay after this many seconds of the recording")
+    run.add_argument("--time-scale", type=float, default=1.0,
+                     help="demo only: simulated seconds per real second (default: 1)")
+    run.add_argument("--interface", help="python-can interface instead of the profile's")
+    run.add_argument("--channel", help="CAN channel instead of the profile's")
+    run.add_argument("--screenshot", type=Path, metavar="PNG",
+                     help="render the window offscreen to this PNG once the input "
+                          "has settled, then exit")
+    run.add_argument("--screen", choices=["drive", "trips"], default="drive",
+                     help="screen shown first (default: drive)")
+    run.add_argument("--size", default="1280x720", metavar="WxH",
+                     help="window size in pixels (default: 1280x720)")
+    run.add_argument("--settle", type=float, default=3.0, metavar="SECONDS",
+                     help="with --screenshot: longest wait for the input, in "
+                          "seconds (default: 3)")
+    run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
+                     help="UI language (default: zh_CN)")
+    run.set_defaults(handler=_run)
+
+    replay = commands.add_parser(
+        "replay", help="replay a recorded CAN log without UI and print what it decodes"
+    )
+    replay.add_argument("log", type=Path, metavar="LOG",
+                        help="recorded CAN log (candump -l .log, .asc, .blf, .trc, ...)")
+    _add_vehicle_options(replay, profile_required=True)
+    replay.add_argument("--speed", type=float, default=None,
+                        help="replay speed as a multiple of real time "
+                             "(default: as fast as possible)")
+    replay.set_defaults(handler=_replay)
+
+    trips = commands.add_parser("trips", help="the driving experience log")
+    trip_commands = trips.add_subparsers(title="trip commands", metavar="COMMAND")
+    listing = trip_commands.add_parser("list", help="list recorded trips, newest first")
+    listing.add_argument("--db", type=Path, default=None,
+                         help=f"database file (default: {default_db_path()})")
+    listing.add_argument("--limit", type=int, default=50, help="most trips listed")
+    listing.set_defaults(handler=_trips_list)
+
+    config = commands.add_parser("config", help="check configuration files")
+    config_commands = config.add_subparsers(title="config commands", metavar="COMMAND")
+    check = config_commands.add_parser(
+        "check", help="load a profile and its DBCs and report every error"
+    )
+    check.add_argument("profile", type=Path, help="vehicle profile (TOML)")
+    check.add_argument("--dbc-path", type=Path, action="append", default=[],
+                       metavar="DIR", help="folder to search for DBC files (repeatable)")
+    check.set_defaults(handler=_config_check)
+    return parser
+
+
+def _add_vehicle_options(parser: argparse.ArgumentParser, profile_required: bool) -> None:
+    parser.add_argument(
+        "--profile", type=Path, required=profile_required,
+        help="vehicle profile (TOML); a name without a folder is looked up among "
+             "the bundled profiles" + ("" if profile_required else " (default: demo)"),
+    )
+    parser.add_argument("--dbc-path", type=Path, action="append", default=[],
+                        metavar="DIR",
+                        help="folder to search for the profile's DBC files before "
+                             "the profile's own folder (repeatable)")
+    parser.add_argument("--db", type=Path, default=None,
+                        help=f"database file (default: {default_db_path()})")
+    parser.add_argument("--parked-timeout", type=float, default=DEFAULT_PARKED_TIMEOUT_S,
+                        metavar="SECONDS",
+                        help="standstill after which a trip ends (default: "
+                             f"{DEFAULT_PARKED_TIMEOUT_S:.0f})")
+
+
+def _resolve_profile(path: Path | None) -> Path:
+    if path is None:
+        return assets.DEMO_PROFILE
+    if not path.exists() and path.parent == Path("."):
+        bundled = assets.PROFILES_DIR / path.with_suffix(".toml").name
+        if bundled.exists():
+            return bundled
+    return path
+
+
+def _run(args: argparse.Namespace) -> int:
+    profile = _resolve_profile(args.profile)
+    if args.replay is not None:
+        inputs = InputConfig(
+            kind="replay", replay_path=args.replay, replay_speed=args.speed,
+            replay_stop_at_s=args.stop_at,
+        )
+    elif args.profile is None:
+        inputs = InputConfig(kind="demo", time_scale=args.time_scale)
+    else:
+        inputs = InputConfig(
+            kind="bus", bus_override=BusOverride(args.interface, args.channel)
+        )
+    try:
+        width, height = (int(part) for part in args.size.lower().split("x"))
+    except ValueError:
+        print(f"headunit: --size must look like 1280x720, got {args.size!r}",
+              file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    headunit = HeadUnit(
+        profile,
+        args.db or default_db_path(),
+        inputs=inputs,
+        dbc_search_path=tuple(args.dbc_path),
+        language=args.language,
+        parked_timeout_s=args.parked_timeout,
+    )
+    # The only place outside ui/ that imports it, so the commands without a
+    # screen never load Qt.
+    from headunit import gui
+
+    return gui.run(
+        headunit,
+        screenshot=args.screenshot,
+        screen=args.screen,
+        size=(width, height),
+        settle_s=args.settle,
+    )
+
+
+def _replay(args: argparse.Namespace) -> int:
+    profile_path = _resolve_profile(args.profile)
+    if not args.log.is_file():
+        print(f"headunit: recording {args.log} not found", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    headunit = HeadUnit(
+        profile_path,
+        args.db or default_db_path(),
+        inputs=InputConfig(kind="replay", replay_path=args.log, replay_speed=args.speed),
+        dbc_search_path=tuple(args.dbc_path),
+        parked_timeout_s=args.parked_timeout,
+    )
+    if headunit.config_errors:
+        for error in headunit.config_errors:
+            print(f"headunit: {error}", file=sys.stderr)
+        headunit.store.close()
+        return EXIT_CONFIG_ERROR
+
+    printer = _SecondPrinter()
+    headunit.state.add_observer(printer.on_updates)
+    started = time.perf_counter()
+    headunit.start()
+    headunit.input_done.wait()
+    elapsed = time.perf_counter() - started
+    printer.flush()
+    _print_replay_counts(headunit, elapsed)
+    trips = [headunit.trip_log.get(trip_id) for trip_id in headunit.recorder.trip_ids]
+    headunit.stop()
+    print(f"trips recorded: {len(trips)}")
+    for trip in trips:
+        print("  " + _format_trip(trip))
+    return 0
+
+
+class _SecondPrinter:
+    """Print the latest decoded value of each signal once per recorded second."""
+
+    def __init__(self) -> None:
+        self._second: int | None = None
+        self._start: float | None = None
+        self._values: dict[str, object] = {}
+
+    def on_updates(self, updates: list[SignalUpdate]) -> None:
+        for update in updates:
+            if self._start is None:
+                self._start = update.timestamp
+            second = int(update.timestamp - self._start)
+            if self._second is not None and second != self._second:
+                self.flush()
+            self._second = second
+            self._values[update.path] = update.value
+
+    def flush(self) -> None:
+        if self._second is None or not self._values:
+            return
+        parts = []
+        for path in sorted(self._values):
+            unit = vss.CATALOGUE[path].unit
+            value = self._values[path]
+            text = f"{value:.6g}" if isinstance(value, float) else str(value)
+            parts.append(f"{path}={text}" + (f" {unit}" if unit else ""))
+        print(f"{self._second:5d} s  " + "  ".join(parts))
+        self._values = {}
+
+
+def _print_replay_counts(headunit: HeadUnit, elapsed_s: float) -> None:
+    assert headunit.decoder is not None
+    stats = headunit.decoder.stats
+    result = headunit.replay_result
+    frames = result.frames if result else stats.frames
+    print(f"frames read: {frames}")
+    print(f"frames decoded: {stats.decoded}")
+    unmapped = ", ".join(f"{frame_id:#x}" for frame_id in sorted(stats.unmapped_ids))
+    print(f"frames skipped, ID not used by the profile: {stats.unmapped}"
+          + (f" ({unmapped})" if unmapped else ""))
+    print(f"error frames skipped: {stats.error_frames}")
+    print(f"remote frames skipped: {stats.remote_frames}")
+    print(f"frames that failed to decode: {stats.faults}")
+    if result is not None:
+        print(f"unreadable log lines skipped: {result.skipped_lines}")
+        print(f"frames on a channel of no profile bus: {result.unknown_channel}")
+    rate = frames / elapsed_s if elapsed_s > 0 else 0.0
+    print(f"replay time: {elapsed_s:.3f} s ({rate:,.0f} frames/s)")
+
+
+def _format_trip(trip: TripSummary) -> str:
+    started = datetime.fromtimestamp(trip.started_at).strftime("%Y-%m-%d %H:%M:%S")
+    parts = [
+        started,
+        f"{trip.distance_m / 1000:.2f} km",
+        f"{trip.duration_s / 60:.1f} min",
+        f"avg {trip.avg_speed_kmh:.1f} km/h",
+        f"top {trip.max_speed_kmh:.1f} km/h",
+    ]
+    if trip.energy_used_kwh is not None:
+        parts.append(f"{trip.energy_used_kwh:.2f} kWh")
+    if trip.fuel_used_l is not None:
+        parts.append(f"{trip.fuel_used_l:.2f} L")
+    parts.append(trip.status if trip.status != "closed" else f"ended: {trip.end_reason}")
+    return "  ".join(parts) + f"  [{trip.id[:8]}]"
+
+
+def _trips_list(args: argparse.Namespace) -> int:
+    store = Store(args.db or default_db_path())
+    try:
+        trips = TripLog(store).recent(args.limit)
+    finally:
+        store.close()
+    if not trips:
+        print("no trips recorded")
+        return 0
+    for trip in trips:
+        print(_format_trip(trip))
+    return 0
+
+
+def _config_check(args: argparse.Namespace) -> int:
+    try:
+        profile = load_profile(args.profile)
+        decoder = CanDecoder(profile, tuple(args.dbc_path))
+    except (ProfileError, DbcError) as error:
+        print(f"headunit: {error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    for name, loaded in decoder.dbcs.items():
+        print(f"bus {name}: {loaded.path} ({len(loaded.database.messages)} messages)")
+    print(f"profile {profile.source}: {profile.name}, {len(profile.signals)} signals mapped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

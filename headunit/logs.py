@@ -1,0 +1,22 @@
+"""Logging set-up for the head unit's programs; only the CLI calls it."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+#: Below DEBUG: one line per CAN frame, off unless asked for.
+TRACE = 5
+
+
+def configure(level: str = "INFO") -> None:
+    """Send log records to stderr, where systemd's journal collects them."""
+    logging.addLevelName(TRACE, "TRACE")
+    numeric = TRACE if level.upper() == "TRACE" else getattr(logging, level.upper())
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(numeric)

@@ -1,0 +1,144 @@
+"""Readers for recorded CAN logs that plug into ``can.LogReader``.
+
+python-can 4.6's candump reader stops at the first line it cannot split
+(a truncated last line ends the whole replay), treats an ID with the
+SocketCAN error flag as a data frame unless the bus-error class bit is
+also set, and reads a trailing direction marker only in lower case. The
+reader here accepts every ``candump -l`` dialect the field produces and
+skips what it cannot read with one warning that gives the line number.
+
+Importing this module registers the reader for the ``.log`` suffix, so
+every replay path that goes through ``can.LogReader`` takes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Iterator
+
+import can
+from can.io.generic import TextIOMessageReader
+from can.io.player import MESSAGE_READERS
+
+logger = logging.getLogger(__name__)
+
+#: SocketCAN ``CAN_ERR_FLAG``: set in the ID word of every error frame.
+CAN_ERR_FLAG = 0x20000000
+#: SocketCAN CAN FD flag bits carried in the nibble after ``##``.
+CANFD_BRS = 0x01
+CANFD_ESI = 0x02
+
+# (1717290903.100000) can0 3C3#0000229200000000 R
+_LINE = re.compile(
+    r"^\((?P<timestamp>\d+(?:\.\d+)?)\)\s+(?P<channel>\S+)\s+"
+    r"(?P<id>[0-9A-Fa-f]{1,8})#(?P<payload>\S*)"
+    r"(?:\s+(?P<direction>[RTrt]))?\s*$"
+)
+_HEX = re.compile(r"^(?:[0-9A-Fa-f]{2})*$")
+
+
+class CandumpReader(TextIOMessageReader):
+    """Iterate frames of a ``candump -l`` file, skipping unreadable lines.
+
+    ``skipped_lines`` counts the lines that were not frames and not blank.
+    """
+
+    def __init__(self, file: Any, **kwargs: Any) -> None:
+        super().__init__(file, mode="r", **kwargs)
+        self.skipped_lines = 0
+
+    def __iter__(self) -> Iterator[can.Message]:
+        for number, line in enumerate(self.file, start=1):
+            text = line.strip()
+            if not text or text.startswith("#"):
+                continue
+            frame = parse_candump_line(text)
+            if frame is None:
+                self.skipped_lines += 1
+                if self.skipped_lines == 1:
+                    logger.warning(
+                        "%s line %d is not a candump frame and was skipped: %r "
+                        "(further unreadable lines are counted)",
+                        getattr(self.file, "name", "log"),
+                        number,
+                        text[:80],
+                    )
+                continue
+            yield frame
+        if self.skipped_lines:
+            logger.info(
+                "%s: %d unreadable lines skipped",
+                getattr(self.file, "name", "log"),
+                self.skipped_lines,
+            )
+        self.stop()
+
+
+def parse_candump_line(text: str) -> can.Message | None:
+    """Return the frame on one ``candump -l`` line, or None if it is not one."""
+    match = _LINE.match(text)
+    if match is None:
+        return None
+    id_text = match.group("id")
+    can_id = int(id_text, 16)
+    payload = match.group("payload")
+    timestamp = float(match.group("timestamp"))
+    channel = match.group("channel")
+    direction = match.group("direction")
+    is_rx = direction is None or direction in "Rr"
+
+    if len(id_text) == 8 and can_id & CAN_ERR_FLAG:
+        if not _HEX.match(payload):
+            return None
+        return can.Message(
+            timestamp=timestamp,
+            arbitration_id=can_id & 0x1FFFFFFF,
+            is_error_frame=True,
+            is_extended_id=True,
+            data=bytes.fromhex(payload),
+            channel=channel,
+            is_rx=is_rx,
+        )
+
+    is_extended = len(id_text) > 3
+    if payload[:1] in ("R", "r"):
+        length = payload[1:]
+        if length and not (length.isdigit() and int(length) <= 8):
+            return None
+        return can.Message(
+            timestamp=timestamp,
+            arbitration_id=can_id,
+            is_extended_id=is_extended,
+            is_remote_frame=True,
+            dlc=int(length) if length else 0,
+            channel=channel,
+            is_rx=is_rx,
+        )
+
+    is_fd = payload.startswith("#")
+    flags = 0
+    if is_fd:
+        if len(payload) < 2 or payload[1] not in "0123456789abcdefABCDEF":
+            return None
+        flags = int(payload[1], 16)
+        payload = payload[2:]
+    if not _HEX.match(payload):
+        return None
+    data = bytes.fromhex(payload)
+    if len(data) > (64 if is_fd else 8):
+        return None
+    return can.Message(
+        timestamp=timestamp,
+        arbitration_id=can_id,
+        is_extended_id=is_extended,
+        data=data,
+        is_fd=is_fd,
+        bitrate_switch=bool(flags & CANFD_BRS),
+        error_state_indicator=bool(flags & CANFD_ESI),
+        channel=channel,
+        is_rx=is_rx,
+    )
+
+
+MESSAGE_READERS[".log"] = CandumpReader

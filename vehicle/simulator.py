@@ -1,0 +1,291 @@
+"""A simulated car that drives the demo profile's CAN bus.
+
+The simulator follows a drive cycle of phases (parked, accelerate, cruise,
+brake, stopped), computes speed, battery power and state of charge from a
+simple longitudinal model of a battery-electric car, and encodes frames
+with the same profile and DBC that decode them. It is a separate node on
+the bus: the head unit's own bus object never sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import can
+import cantools
+
+from vehicle import vss
+from vehicle.candecode import CanDecoder
+from vehicle.profile import SignalMapping
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A stretch of the drive: reach ``end_speed_kmh`` linearly over ``duration_s``."""
+
+    name: str
+    duration_s: float
+    end_speed_kmh: float
+    gear: int = vss.GEAR_DRIVE
+
+
+#: About four minutes of town driving with queues and red lights.
+STOP_AND_GO: tuple[Phase, ...] = (
+    Phase("parked", 6, 0, vss.GEAR_PARK),
+    Phase("pull away", 10, 42),
+    Phase("cruise", 18, 45),
+    Phase("brake", 6, 0),
+    Phase("red light", 14, 0),
+    Phase("pull away", 8, 28),
+    Phase("queue", 10, 12),
+    Phase("brake", 4, 0),
+    Phase("queue stop", 9, 0),
+    Phase("pull away", 12, 58),
+    Phase("cruise", 30, 60),
+    Phase("slow down", 8, 25),
+    Phase("cruise", 12, 25),
+    Phase("brake", 5, 0),
+    Phase("red light", 16, 0),
+    Phase("pull away", 9, 38),
+    Phase("cruise", 22, 36),
+    Phase("brake", 7, 0),
+    Phase("parked", 30, 0, vss.GEAR_PARK),
+)
+
+
+@dataclass
+class ElectricCarModel:
+    """Longitudinal model of a compact battery-electric car.
+
+    Figures are typical for the class, not any real car: 1,750 kg, drag area
+    0.62 m², rolling resistance 0.011, 90 % drive efficiency, 65 % of braking
+    power recovered, 600 W for climate and electronics.
+    """
+
+    capacity_kwh: float = 64.0
+    soc_percent: float = 68.0
+    odometer_km: float = 12_480.0
+    outside_temperature_c: float = 12.0
+    mass_kg: float = 1750.0
+    drag_area_m2: float = 0.62
+    rolling_resistance: float = 0.011
+    drive_efficiency: float = 0.90
+    regen_efficiency: float = 0.65
+    auxiliary_w: float = 600.0
+    consumption_kwh_per_km: float = 0.155
+    speed_kmh: float = 0.0
+    power_w: float = 0.0
+
+    def step(self, speed_kmh: float, dt: float) -> None:
+        """Advance the model by ``dt`` seconds to the new ``speed_kmh``."""
+        v0 = self.speed_kmh / 3.6
+        v1 = speed_kmh / 3.6
+        v = (v0 + v1) / 2
+        accel = (v1 - v0) / dt if dt > 0 else 0.0
+        wheel_w = (
+            self.mass_kg * accel * v
+            + 0.5 * 1.2 * self.drag_area_m2 * v**3
+            + self.rolling_resistance * self.mass_kg * 9.81 * v
+        )
+        if wheel_w >= 0:
+            battery_w = wheel_w / self.drive_efficiency
+        else:
+            battery_w = wheel_w * self.regen_efficiency
+        self.power_w = battery_w + self.auxiliary_w
+        self.soc_percent -= self.power_w * dt / 3600 / 1000 / self.capacity_kwh * 100
+        self.odometer_km += v * dt / 1000
+        self.speed_kmh = speed_kmh
+
+    @property
+    def range_km(self) -> float:
+        return self.soc_percent / 100 * self.capacity_kwh / self.consumption_kwh_per_km
+
+
+def speed_at(cycle: tuple[Phase, ...], t: float) -> tuple[float, int, bool]:
+    """Return the speed, gear and whether the cycle ended, at ``t`` seconds."""
+    start_speed = 0.0
+    elapsed = 0.0
+    for phase in cycle:
+        if t < elapsed + phase.duration_s:
+            fraction = (t - elapsed) / phase.duration_s
+            speed = start_speed + (phase.end_speed_kmh - start_speed) * fraction
+            return speed, phase.gear, False
+        elapsed += phase.duration_s
+        start_speed = phase.end_speed_kmh
+    return start_speed, cycle[-1].gear, True
+
+
+@dataclass
+class _Outgoing:
+    message: cantools.database.Message
+    bus: str
+    period_s: float
+    mappings: list[SignalMapping] = field(default_factory=list)
+    due: float = 0.0
+
+
+class DemoCar:
+    """Produce the demo profile's frames for a drive cycle, in time order."""
+
+    def __init__(self, decoder: CanDecoder, cycle: tuple[Phase, ...] = STOP_AND_GO) -> None:
+        self.decoder = decoder
+        self.cycle = cycle
+        self.model = ElectricCarModel(
+            capacity_kwh=decoder.profile.battery_capacity_kwh or 64.0
+        )
+        self._outgoing: dict[tuple[str, str], _Outgoing] = {}
+        for mapping in decoder.profile.signals.values():
+            key = (mapping.bus, mapping.message)
+            if key not in self._outgoing:
+                database = decoder.dbcs[mapping.bus].database
+                message = database.get_message_by_name(mapping.message)
+                period = (message.cycle_time or 100) / 1000
+                self._outgoing[key] = _Outgoing(message, mapping.bus, period)
+            self._outgoing[key].mappings.append(mapping)
+
+    @property
+    def duration_s(self) -> float:
+        return sum(phase.duration_s for phase in self.cycle)
+
+    def frames(self, start: float, step_s: float = 0.01) -> Iterator[tuple[float, str, can.Message]]:
+        """Yield (simulated seconds, bus, frame) through one drive cycle.
+
+        Frame timestamps are ``start`` plus the simulated time.
+        """
+        t = 0.0
+        while True:
+            speed, gear, ended = speed_at(self.cycle, t)
+            self.model.step(speed, step_s)
+            values = self._vss_values(gear)
+            for outgoing in self._outgoing.values():
+                if t + 1e-9 >= outgoing.due:
+                    outgoing.due += outgoing.period_s
+                    yield t, outgoing.bus, self._encode(outgoing, values, start + t)
+            if ended:
+                return
+            t += step_s
+
+    def _vss_values(self, gear: int) -> dict[str, Any]:
+        model = self.model
+        return {
+            vss.SPEED: model.speed_kmh,
+            vss.SELECTED_GEAR: gear,
+            vss.SOC_DISPLAYED: model.soc_percent,
+            vss.BATTERY_POWER: model.power_w,
+            vss.RANGE: model.range_km * 1000,
+            vss.OUTSIDE_TEMPERATURE: model.outside_temperature_c,
+            vss.ODOMETER: model.odometer_km,
+        }
+
+    def _encode(self, outgoing: _Outgoing, values: dict[str, Any], timestamp: float) -> can.Message:
+        message = outgoing.message
+        signals = {signal.name: _default(signal) for signal in message.signals}
+        for mapping in outgoing.mappings:
+            if mapping.path in values:
+                signals[mapping.signal] = _to_dbc(mapping, message, values[mapping.path])
+        data = message.encode(signals, scaling=True, strict=False)
+        return can.Message(
+            timestamp=timestamp,
+            arbitration_id=message.frame_id,
+            is_extended_id=message.is_extended_frame,
+            data=data,
+        )
+
+
+def _default(signal: cantools.database.Signal) -> float:
+    low = signal.minimum if signal.minimum is not None else 0
+    return max(low, 0) if (signal.maximum is None or signal.maximum >= 0) else low
+
+
+def _to_dbc(mapping: SignalMapping, message: cantools.database.Message, value: Any) -> Any:
+    signal = message.get_signal_by_name(mapping.signal)
+    if mapping.values is not None:
+        name = next(name for name, vss_value in mapping.values.items() if vss_value == value)
+        return next(number for number, choice in signal.choices.items() if str(choice) == name)
+    raw = (value - mapping.offset) / mapping.factor
+    if signal.minimum is not None:
+        raw = max(raw, signal.minimum)
+    if signal.maximum is not None:
+        raw = min(raw, signal.maximum)
+    return raw
+
+
+class Simulator:
+    """Send a ``DemoCar``'s frames on python-can buses from a thread.
+
+    ``time_scale`` 1.0 plays in real time; 20.0 runs twenty times faster
+    while frame timestamps keep simulated time, so trips come out the same.
+    With ``loop`` the cycle repeats until ``stop()``.
+    """
+
+    def __init__(
+        self,
+        decoder: CanDecoder,
+        *,
+        time_scale: float = 1.0,
+        loop: bool = True,
+        cycle: tuple[Phase, ...] = STOP_AND_GO,
+        bus_factory: Callable[..., can.BusABC] = can.Bus,
+    ) -> None:
+        self.decoder = decoder
+        self.time_scale = time_scale
+        self.loop = loop
+        self.cycle = cycle
+        self._bus_factory = bus_factory
+        self._stop = threading.Event()
+        self.cycle_done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.frames_sent = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="can-simulator", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        buses = {
+            name: self._bus_factory(
+                interface=config.interface,
+                channel=config.channel,
+                preserve_timestamps=True,
+            )
+            for name, config in self.decoder.profile.buses.items()
+        }
+        try:
+            car_state = None
+            while not self._stop.is_set():
+                car = DemoCar(self.decoder, self.cycle)
+                if car_state is not None:
+                    car.model = car_state
+                self._play(car, buses)
+                car_state = car.model
+                self.cycle_done.set()
+                if not self.loop:
+                    break
+        except Exception:
+            logger.exception("the CAN simulator stopped after an error")
+        finally:
+            for bus in buses.values():
+                bus.shutdown()
+
+    def _play(self, car: DemoCar, buses: dict[str, can.BusABC]) -> None:
+        wall_start = time.monotonic()
+        sim_start = time.time()
+        for t, bus, frame in car.frames(sim_start):
+            if self._stop.is_set():
+                return
+            delay = wall_start + t / self.time_scale - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            buses[bus].send(frame)
+            self.frames_sent += 1

@@ -1,0 +1,79 @@
+"""Catalogue of the COVESA VSS signals the head unit understands.
+
+Every source maps its raw data onto these paths and units, so nothing
+downstream knows whether a value came from CAN, OBD-II or GPS. Paths and
+units follow VSS 4.x; ``stale_after_s`` is how long a value stays current
+after its last update before the UI must show it as stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class VssSignal:
+    """One supported VSS leaf: its path, unit, data type and freshness limit."""
+
+    path: str
+    unit: str
+    datatype: str
+    description: str
+    stale_after_s: float = 2.0
+
+
+SPEED = "Vehicle.Speed"
+SOC_DISPLAYED = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"
+SOC_CURRENT = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"
+BATTERY_POWER = "Vehicle.Powertrain.TractionBattery.CurrentPower"
+RANGE = "Vehicle.Powertrain.Range"
+SELECTED_GEAR = "Vehicle.Powertrain.Transmission.SelectedGear"
+ODOMETER = "Vehicle.TraveledDistance"
+OUTSIDE_TEMPERATURE = "Vehicle.Exterior.AirTemperature"
+ENGINE_SPEED = "Vehicle.Powertrain.CombustionEngine.Speed"
+COOLANT_TEMPERATURE = "Vehicle.Powertrain.CombustionEngine.ECT"
+FUEL_LEVEL = "Vehicle.Powertrain.FuelSystem.RelativeLevel"
+LOW_VOLTAGE_BATTERY_VOLTAGE = "Vehicle.LowVoltageBattery.CurrentVoltage"
+LATITUDE = "Vehicle.CurrentLocation.Latitude"
+LONGITUDE = "Vehicle.CurrentLocation.Longitude"
+HEADING = "Vehicle.CurrentLocation.Heading"
+DTC_LIST = "Vehicle.OBD.DTCList"
+IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+
+# VSS encodes the selected gear as int8: negative for reverse, 0 for
+# neutral, 126 for park and 127 for drive.
+GEAR_PARK = 126
+GEAR_DRIVE = 127
+GEAR_NEUTRAL = 0
+GEAR_REVERSE = -1
+
+CATALOGUE: dict[str, VssSignal] = {
+    signal.path: signal
+    for signal in (
+        VssSignal(SPEED, "km/h", "float", "Vehicle speed", 1.0),
+        VssSignal(SOC_DISPLAYED, "percent", "float", "State of charge shown to the driver", 10.0),
+        VssSignal(SOC_CURRENT, "percent", "float", "Physical state of charge", 10.0),
+        VssSignal(BATTERY_POWER, "W", "float", "Traction battery power, positive when discharging", 1.0),
+        VssSignal(RANGE, "m", "uint32", "Remaining range on the current energy", 10.0),
+        VssSignal(SELECTED_GEAR, "", "int8", "Gear selected by the driver", 2.0),
+        VssSignal(ODOMETER, "km", "float", "Odometer reading", 10.0),
+        VssSignal(OUTSIDE_TEMPERATURE, "celsius", "float", "Outside air temperature", 30.0),
+        VssSignal(ENGINE_SPEED, "rpm", "float", "Combustion engine speed", 1.0),
+        VssSignal(COOLANT_TEMPERATURE, "celsius", "float", "Engine coolant temperature", 10.0),
+        VssSignal(FUEL_LEVEL, "percent", "float", "Fuel level in the tank", 30.0),
+        VssSignal(LOW_VOLTAGE_BATTERY_VOLTAGE, "V", "float", "12 V battery voltage", 10.0),
+        VssSignal(LATITUDE, "degrees", "double", "Latitude (WGS 84)", 5.0),
+        VssSignal(LONGITUDE, "degrees", "double", "Longitude (WGS 84)", 5.0),
+        VssSignal(HEADING, "degrees", "double", "Heading over ground", 5.0),
+        VssSignal(DTC_LIST, "", "string[]", "Diagnostic trouble codes present", 60.0),
+        VssSignal(IS_CHARGING, "", "boolean", "Traction battery is charging", 10.0),
+    )
+}
+
+
+def lookup(path: str) -> VssSignal:
+    """Return the catalogue entry for ``path``; raise ``KeyError`` naming it."""
+    try:
+        return CATALOGUE[path]
+    except KeyError:
+        raise KeyError(f"unknown VSS path {path!r}") from None
