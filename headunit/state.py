@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -39,8 +40,10 @@ class Reading:
 class VehicleState:
     """Thread-safe table of the latest ``Reading`` per VSS path.
 
-    ``now`` is the newest timestamp seen from any source: the state's own
-    clock, so staleness works the same on a live bus and on a replay.
+    ``now`` is the state's own clock: the newest timestamp seen from any
+    source, advanced in real time while no update arrives. So staleness
+    works on a replay faster than real time, and values still go stale
+    when every source falls silent.
     """
 
     def __init__(self) -> None:
@@ -48,6 +51,7 @@ class VehicleState:
         self._readings: dict[str, Reading] = {}
         self._version = 0
         self._now = 0.0
+        self._now_received = time.monotonic()
         self._moving = False
         self._observers: list[Observer] = []
 
@@ -73,6 +77,7 @@ class VehicleState:
                 )
                 if update.timestamp > self._now:
                     self._now = update.timestamp
+                    self._now_received = time.monotonic()
                 if update.path == vss.SPEED:
                     self._moving = _next_moving(self._moving, update.value)
             observers = list(self._observers)
@@ -91,7 +96,7 @@ class VehicleState:
         """Return the latest value of ``path`` if it is still current."""
         with self._lock:
             reading = self._readings.get(path)
-            if reading is None or self._is_stale(path, reading):
+            if reading is None or self._is_stale(path, reading, self._clock()):
                 return default
             return reading.value
 
@@ -99,11 +104,12 @@ class VehicleState:
         """Return a consistent copy of all readings at this instant."""
         with self._lock:
             readings = dict(self._readings)
+            now = self._clock()
             stale = {
                 path for path, reading in readings.items()
-                if self._is_stale(path, reading)
+                if self._is_stale(path, reading, now)
             }
-            return Snapshot(readings, stale, self._now, self._moving, self._version)
+            return Snapshot(readings, stale, now, self._moving, self._version)
 
     @property
     def moving(self) -> bool:
@@ -113,14 +119,20 @@ class VehicleState:
 
     @property
     def now(self) -> float:
-        """Newest timestamp seen, in seconds."""
+        """The state's clock in seconds; 0.0 until the first update."""
         with self._lock:
-            return self._now
+            return self._clock()
 
-    def _is_stale(self, path: str, reading: Reading) -> bool:
+    def _clock(self) -> float:
+        if not self._readings:
+            return 0.0
+        return self._now + (time.monotonic() - self._now_received)
+
+    @staticmethod
+    def _is_stale(path: str, reading: Reading, now: float) -> bool:
         signal = vss.CATALOGUE.get(path)
         limit = signal.stale_after_s if signal else 2.0
-        return self._now - reading.timestamp > limit
+        return now - reading.timestamp > limit
 
 
 @dataclass(frozen=True)
