@@ -33,7 +33,7 @@ DEFAULT_LANGUAGE = "zh_CN"
 
 @dataclass
 class InputConfig:
-    """Where vehicle data comes from.
+    """Source of vehicle data.
 
     ``kind`` is "demo" (simulated car on a virtual bus), "bus" (the
     profile's buses, or ``bus_override``) or "replay" (``replay_path``).
@@ -86,7 +86,7 @@ class HeadUnit:
     @classmethod
     def demo(cls, db_path: Path, *, time_scale: float = 1.0, loop: bool = True,
              **kwargs: object) -> "HeadUnit":
-        """The built-in demo: the simulated demo car on a virtual CAN bus."""
+        """Build the built-in demo: the simulated demo car on a virtual CAN bus."""
         return cls(
             assets.DEMO_PROFILE,
             db_path,

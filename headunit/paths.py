@@ -1,4 +1,4 @@
-"""Where the head unit keeps its data by default."""
+"""Default locations of the head unit's data."""
 
 from __future__ import annotations
 

@@ -144,8 +144,8 @@ class TripRecorder:
     def _maybe_sample(self) -> None:
         if self._now < self._next_sample_t:
             return
-        # Samples sit on a whole-second grid from the trip's start, carrying
-        # the totals of the newest update; grid points that the input jumped
+        # Samples sit on a whole-second grid from the trip's start and carry
+        # the totals of the newest update. Grid points that the input jumped
         # over (a silent bus) get no sample.
         self._write_sample(self._next_sample_t)
         intervals = math.floor((self._now - self._next_sample_t) / self.sample_interval_s)

@@ -156,7 +156,7 @@ class _DecodingListener(can.Listener):
 
 @dataclass
 class ReplayResult:
-    """What a replay read: frames, unreadable lines, first and last timestamps."""
+    """Counts of a finished replay: frames, unreadable lines, first and last timestamps."""
 
     frames: int = 0
     skipped_lines: int = 0

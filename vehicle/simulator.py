@@ -1,10 +1,10 @@
 """A simulated car that drives the demo profile's CAN bus.
 
 The simulator follows a drive cycle of phases (parked, accelerate, cruise,
-brake, stopped), computes speed, battery power and state of charge from a
-simple longitudinal model of a battery-electric car, and encodes frames
-with the same profile and DBC that decode them. It is a separate node on
-the bus: the head unit's own bus object never sends.
+brake, stopped). A simple longitudinal model of a battery-electric car
+turns the speed into battery power and state of charge. Frames are encoded
+with the same profile and DBC that decode them. The simulator is a separate
+node on the bus, because the head unit's own bus object never sends.
 """
 
 from __future__ import annotations
