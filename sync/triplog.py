@@ -133,10 +133,17 @@ class TripLog:
         return recovered
 
     def recent(self, limit: int = 50) -> list[TripSummary]:
-        """Return closed and recording trips, newest first."""
-        rows = self.store.query(
-            "select * from trips order by started_at desc limit ?", [limit]
-        )
+        """Return closed and recording trips, newest first.
+
+        A recording trip's figures are computed from the samples stored so far.
+        """
+        with self.store.read() as db:
+            rows = list(
+                db.query("select * from trips order by started_at desc limit ?", [limit])
+            )
+            for row in rows:
+                if row["status"] == RECORDING:
+                    row.update(_summarise(db, row, None, None))
         return [TripSummary.from_row(row) for row in rows]
 
     def get(self, trip_id: str) -> TripSummary:
