@@ -96,7 +96,7 @@ class HeadUnit:
 
     @property
     def trips_version(self) -> int:
-        """Grows whenever a trip starts or closes."""
+        """Grows whenever a trip starts, gets a sample, or closes."""
         return self.recorder.trips_version
 
     def best_tip(self, snapshot: Snapshot) -> Tip | None:

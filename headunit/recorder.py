@@ -175,6 +175,8 @@ class TripRecorder:
         }
         try:
             self._log.add_sample(self.trip_id, t, values)
+            # The running trip's summary on screen follows its samples.
+            self.trips_version += 1
         except Exception as error:
             # The next sample tries again; nothing already stored is touched.
             logger.error("failed to store a sample of trip %s: %s", self.trip_id, error)
