@@ -16,7 +16,9 @@ from pathlib import Path
 
 import assets
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
+from headunit import status
 from headunit.state import Snapshot, VehicleState
+from headunit.status import Status
 from headunit.tips import Tip, best_tip, load_tips
 from sync.store import Store
 from sync.triplog import TripLog
@@ -29,6 +31,8 @@ from vehicle.simulator import Simulator
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "zh_CN"
+#: Time without any decoded value after which the vehicle bus counts as lost.
+BUS_SILENCE_S = 2.0
 
 
 @dataclass
@@ -98,6 +102,25 @@ class HeadUnit:
     def trips_version(self) -> int:
         """Grows whenever a trip starts, gets a sample, or closes."""
         return self.recorder.trips_version
+
+    def status(self) -> Status:
+        """Return the current state of the vehicle bus, GPS and sync."""
+        return Status(bus=self._bus_status())
+
+    def _bus_status(self) -> str:
+        if self.decoder is None:
+            return status.BUS_NONE
+        if self.decoder.stats.frames == 0:
+            return status.BUS_WAITING
+        if self.input_done.is_set() and self.inputs.kind == "replay":
+            return status.BUS_LOST
+        # Frames carry the state's clock; none for a while means the bus fell silent.
+        reading_times = [
+            reading.timestamp for reading in self.state.snapshot().readings.values()
+        ]
+        if reading_times and self.state.now - max(reading_times) > BUS_SILENCE_S:
+            return status.BUS_LOST
+        return status.BUS_RECEIVING
 
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
