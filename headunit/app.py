@@ -23,6 +23,7 @@ from sync.triplog import TripLog
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
 from vehicle.dbc import DbcError
+from vehicle.gps_source import GpsSource, GpsStatus
 from vehicle.profile import ProfileError, VehicleProfile, load_profile
 from vehicle.simulator import Simulator
 
@@ -46,6 +47,8 @@ class InputConfig:
     time_scale: float = 1.0
     loop: bool = True
     bus_override: BusOverride = field(default_factory=BusOverride)
+    #: gpsd to read the position from, as (host, port); None runs without GPS.
+    gpsd: tuple[str, int] | None = None
 
 
 class HeadUnit:
@@ -79,6 +82,7 @@ class HeadUnit:
         self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
 
         self._can_source: CanSource | None = None
+        self.gps_source: GpsSource | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -99,6 +103,13 @@ class HeadUnit:
         """Grows whenever a trip starts or closes."""
         return self.recorder.trips_version
 
+    @property
+    def gps_status(self) -> GpsStatus:
+        """How much the GPS knows now; ``NO_GPSD`` also when no gpsd is configured."""
+        if self.gps_source is None:
+            return GpsStatus.NO_GPSD
+        return self.gps_source.status
+
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
         return best_tip(self.tips, snapshot, self.profile.powertrain)
@@ -108,6 +119,10 @@ class HeadUnit:
         recovered = self.trip_log.recover_open_trips(self.profile.fuel_tank_l)
         if recovered:
             self.recorder.trips_version += 1
+        if self.inputs.gpsd is not None:
+            host, port = self.inputs.gpsd
+            self.gps_source = GpsSource(host, port, self.state.update)
+            self.gps_source.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -140,6 +155,8 @@ class HeadUnit:
             self._simulator.stop()
         if self._can_source is not None:
             self._can_source.stop()
+        if self.gps_source is not None:
+            self.gps_source.stop()
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         self.recorder.finish("shutdown")
