@@ -412,3 +412,142 @@ def test_parse_gpsd_address() -> None:
         with pytest.raises(ValueError, match="invalid gpsd address"):
             parse_gpsd_address(text)
 
+
+
+def test_gpsd_not_running_retries_with_backoff(source_for, caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="vehicle.gps_source")
+    gpsd = GpsdProcess()
+    source, sink = source_for(gpsd.port, retry_initial_s=0.05, retry_max_s=0.4)
+
+    assert wait_for(lambda: source.disconnects >= 5)
+    assert source.status is GpsStatus.NO_GPSD
+    delays = [record.args[-1] for record in caplog.records
+              if "connecting again" in record.getMessage()]
+    assert delays[:4] == [0.05, 0.1, 0.2, 0.4]
+    warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(warnings) == 0  # never connected: nothing was lost
+    assert sink.batches == []
+
+    # WHEN gpsd starts, THEN the source connects by itself
+    try:
+        gpsd.start()
+        assert wait_for(lambda: watching(source))
+        assert source.status is GpsStatus.NO_FIX
+        play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
+        assert source.status is GpsStatus.FIX_3D
+    finally:
+        gpsd.stop()
+
+
+def test_gpsd_dying_mid_stream_shows_no_gps(gpsd, source_for, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="vehicle.gps_source")
+    source, sink = source_for(gpsd.port, retry_initial_s=0.05)
+    play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
+    assert source.status is GpsStatus.FIX_3D
+    assert sink.state.value(vss.LATITUDE) is not None
+
+    gpsd.kill()
+
+    assert wait_for(lambda: source.status is GpsStatus.NO_GPSD)
+    snapshot = sink.state.snapshot()
+    assert snapshot.value(vss.LATITUDE) is None
+    assert snapshot.readings[vss.LATITUDE].value == pytest.approx(31.230416, abs=1e-6)
+    assert snapshot.value(vss.GNSS_FIX_TYPE) == vss.FIX_NONE
+    lost = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(lost) == 1
+    assert "gpsd closed the connection" in lost[0]
+
+    # WHEN gpsd comes back on the same port, THEN the source reconnects
+    revived = GpsdProcess(gpsd.port).start()
+    try:
+        assert wait_for(lambda: source.connects == 2)
+        assert source.status is GpsStatus.NO_FIX
+    finally:
+        revived.stop()
+
+
+def test_gpsd_frozen_times_out(gpsd, source_for, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="vehicle.gps_source")
+    source, sink = source_for(gpsd.port, timeout_s=0.5, retry_initial_s=0.05)
+    play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
+    assert source.status is GpsStatus.FIX_3D
+
+    gpsd.freeze()
+    try:
+        assert wait_for(lambda: source.status is GpsStatus.NO_GPSD)
+        assert sink.state.value(vss.LATITUDE) is None
+        lost = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert lost and "no report from gpsd for 0.5 s" in lost[0]
+    finally:
+        gpsd.thaw()
+    assert wait_for(lambda: source.status is GpsStatus.NO_FIX)
+
+
+def test_silent_server_times_out(source_for) -> None:
+    server = JsonServer(silent=True)
+    try:
+        source, _ = source_for(server.port, timeout_s=0.3, retry_initial_s=0.05)
+        assert wait_for(lambda: server.connections >= 2)
+        assert source.status is GpsStatus.NO_GPSD
+        assert source.connects == 0
+    finally:
+        server.close()
+
+
+def test_stop_ends_reader_promptly(gpsd, source_for) -> None:
+    source, _ = source_for(gpsd.port, timeout_s=60.0)
+    assert wait_for(lambda: watching(source))
+    thread = source._thread
+    assert thread is not None
+
+    source.stop(timeout_s=5.0)
+
+    assert not thread.is_alive()
+    assert source.status is GpsStatus.NO_GPSD
+
+
+def mangle(sentence: str, rng) -> str:
+    """Return an NMEA sentence cut, with bytes replaced, or with a field emptied."""
+    choice = rng.randrange(4)
+    if choice == 0:
+        return sentence[: rng.randrange(1, len(sentence) + 1)]
+    if choice == 1:
+        chars = list(sentence)
+        for _ in range(rng.randint(1, 3)):
+            chars[rng.randrange(len(chars))] = chr(rng.randrange(32, 127))
+        return "".join(chars)
+    body = sentence[1:].split("*")[0].split(",")
+    index = rng.randrange(1, len(body)) if len(body) > 1 else 0
+    body[index] = rng.choice(["", "0", "-1", "999999", "A", "V", "abc", "9" * 30])
+    # Half keep a valid checksum, so the damage reaches gpsd's parser.
+    return with_checksum(",".join(body)) if choice == 2 else "$" + ",".join(body)
+
+
+def test_nmea_fuzz_through_gpsd(gpsd, source_for, caplog) -> None:
+    import random
+
+    caplog.set_level(logging.WARNING)
+    rng = random.Random(20091209)
+    originals = [
+        sentence
+        for name in ("bt451.log", "sl869.log", "rst39.log", "skytraq.log")
+        for sentence in nmea_sentences(nmea_recording(name))
+    ]
+    lines = [mangle(rng.choice(originals), rng) for _ in range(3000)]
+    source, sink = source_for(gpsd.port)
+
+    assert wait_for(lambda: watching(source))
+    gpsd.send(lines, pace_s=0.0005)
+    play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
+
+    # The source survived everything gpsd made of it and still reads.
+    assert source.connects == 1
+    assert source.disconnects == 0
+    assert source.status in (GpsStatus.NO_FIX, GpsStatus.FIX_2D, GpsStatus.FIX_3D)
+    for latitude, longitude in zip(sink.values(vss.LATITUDE), sink.values(vss.LONGITUDE)):
+        assert -90 <= latitude <= 90
+        assert -180 <= longitude <= 180
+        assert (latitude, longitude) != (0.0, 0.0)
+    kinds = source.faults
+    warnings = [r for r in caplog.records if r.name.startswith("vehicle.")]
+    assert len(warnings) == len(kinds)
