@@ -31,17 +31,17 @@ Sink = Callable[[list[SignalUpdate]], None]
 
 DEFAULT_GPSD_HOST = "127.0.0.1"
 DEFAULT_GPSD_PORT = 2947
-#: Longest silence from gpsd before the connection counts as dead, in
+#: Maximum silence from gpsd before the connection counts as dead, in
 #: seconds. A receiver sends a fix cycle every second or faster, so gpsd
 #: normally reports at least once a second.
 DEFAULT_TIMEOUT_S = 5.0
-#: First and longest wait before connecting again, in seconds.
+#: First and maximum wait before connecting again, in seconds.
 DEFAULT_RETRY_INITIAL_S = 0.5
 DEFAULT_RETRY_MAX_S = 30.0
 
 
 class GpsStatus(enum.Enum):
-    """What the GPS can tell, from worst to best; the value is the UI's key."""
+    """Level of GPS service, from worst to best. The value is the key the UI shows."""
 
     NO_GPSD = "no gpsd"
     NO_FIX = "no fix"

@@ -145,7 +145,7 @@ class GpsdDecoder:
             self._fault(("SKY", "uSat"), "gpsd SKY report has an invalid uSat %.40r", used)
         satellites = report.get("satellites")
         if satellites is None:
-            # A SKY report without a satellite list says nothing about them.
+            # A SKY report without a satellite list gives no satellite count.
             return
         if not isinstance(satellites, list):
             self._fault(("SKY", "satellites"), "gpsd SKY report has an invalid "
