@@ -48,6 +48,8 @@ class InputConfig:
     loop: bool = True
     bus_override: BusOverride = field(default_factory=BusOverride)
     #: gpsd to read the position from, as (host, port); None runs without GPS.
+    #: NOTE: GPS updates carry the wall-clock time of their arrival, so next
+    #: to a replay or a demo faster than real time the two clocks differ.
     gpsd: tuple[str, int] | None = None
 
 

@@ -121,3 +121,13 @@ def test_replayed_track_reaches_trip_samples(gpsd, db_path: Path) -> None:
     # The samples before the first fix have no position, never (0, 0).
     assert samples[0]["latitude"] is None
     assert all((s["latitude"], s["longitude"]) != (0.0, 0.0) for s in samples)
+
+
+def test_cli_rejects_invalid_gpsd_address(capsys) -> None:
+    from headunit import cli
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["run", "--gpsd", "127.0.0.1:gps"])
+
+    assert exit_info.value.code == 2
+    assert "invalid gpsd address '127.0.0.1:gps'" in capsys.readouterr().err

@@ -11,9 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from headunit.recorder import TripRecorder
 from headunit.state import VehicleState
+from sync.store import Store
+from sync.triplog import TripLog
+from tests.conftest import DEMO_PROFILE
 from vehicle import vss
 from vehicle.gpsd_reports import GpsdDecoder
+from vehicle.profile import load_profile
+from vehicle.signals import SignalUpdate
 
 T = 1_750_000_000.0
 
@@ -290,3 +296,37 @@ def nmea_dir():
 
     nmea_recording("bt451.log.chk")
     return NMEA_DIR
+
+
+def test_recorder_track_through_lost_fix(db_path) -> None:
+    """The trip keeps a sample a second while the fix is lost, without position."""
+    store = Store(db_path)
+    state = VehicleState()
+    log = TripLog(store)
+    recorder = TripRecorder(state, log, load_profile(DEMO_PROFILE), parked_timeout_s=60)
+    state.add_observer(recorder.on_updates)
+    decoder = GpsdDecoder()
+    # One report a second from T + 0.5 on, as in REPORTS_WITH_FIELDS_LEFT_OUT,
+    # with the SKY report in the same second as the first fix.
+    report_times = [T + 0.5, T + 0.6, T + 1.5, T + 2.5, T + 3.5]
+    reports = dict(zip(report_times, REPORTS_WITH_FIELDS_LEFT_OUT))
+
+    for step in range(60):
+        t = round(T + step * 0.1, 1)
+        state.update([SignalUpdate(vss.SPEED, 90.0, t)])
+        for report_time in report_times:
+            if report_time == t:
+                state.update(decoder.decode(reports[report_time], t))
+    recorder.finish("end of input")
+
+    samples = {round(sample["t"] - T): sample for sample in log.samples(log.recent()[0].id)}
+    store.close()
+
+    assert sorted(samples) == [0, 1, 2, 3, 4, 5, 6]
+    assert samples[0]["latitude"] is None
+    assert samples[1]["latitude"] == pytest.approx(31.230416)
+    assert samples[2]["latitude"] is None
+    assert samples[3]["latitude"] is None
+    assert samples[4]["latitude"] == pytest.approx(31.230501)
+    assert samples[4]["longitude"] == pytest.approx(121.474102)
+    assert all(sample["speed_kmh"] == 90.0 for sample in samples.values())

@@ -155,6 +155,10 @@ class GpsSource:
                 reason = f"no report from gpsd for {self.timeout_s:g} s"
             except (OSError, UnicodeDecodeError) as error:
                 reason = str(error) or type(error).__name__
+            except Exception as error:  # noqa: BLE001
+                # A bug must not end GPS for the rest of the drive.
+                logger.exception("the GPS reader failed; it connects again")
+                reason = f"{type(error).__name__}: {error}"
             finally:
                 self._close_client()
             if self._stop.is_set():
