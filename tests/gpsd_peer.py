@@ -93,11 +93,18 @@ class GpsdProcess:
 
     def start(self) -> "GpsdProcess":
         command = [
-            require_gpsd(), "-N", "-n", "-b", "-S", str(self.port),
+            require_gpsd(),
+            "-N",
+            "-n",
+            "-b",
+            "-S",
+            str(self.port),
             f"udp://127.0.0.1:{self.udp_port}",
         ]
         self._process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
         if not wait_for(self._accepts, 10.0):
@@ -108,13 +115,15 @@ class GpsdProcess:
     def send(self, sentences: Iterable[str], pace_s: float = 0.002) -> None:
         """Send each sentence as one UDP datagram, ``pace_s`` apart."""
         for sentence in sentences:
-            self._udp.sendto(sentence.encode("ascii", "replace") + b"\r\n",
-                             ("127.0.0.1", self.udp_port))
+            self._udp.sendto(
+                sentence.encode("ascii", "replace") + b"\r\n",
+                ("127.0.0.1", self.udp_port),
+            )
             if pace_s:
                 time.sleep(pace_s)
 
     def freeze(self) -> None:
-        """Stop the process: the kernel still accepts connections, gpsd sends nothing."""
+        """Stop the process: the kernel still accepts connections; gpsd is silent."""
         self._signal(signal.SIGSTOP)
 
     def thaw(self) -> None:
@@ -170,7 +179,9 @@ class JsonServer:
         self._cond = threading.Condition()
         self._closed = False
         self._clients: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, name="gpsd-json", daemon=True)
+        self._thread = threading.Thread(
+            target=self._serve, name="gpsd-json", daemon=True
+        )
         self._thread.start()
 
     def send(self, lines: Iterable[str | dict]) -> None:
@@ -211,14 +222,18 @@ class JsonServer:
                 while client.recv(1024):
                     pass
                 return
-            client.sendall(b'{"class":"VERSION","release":"3.22","rev":"3.22",'
-                           b'"proto_major":3,"proto_minor":14}\n')
+            client.sendall(
+                b'{"class":"VERSION","release":"3.22","rev":"3.22",'
+                b'"proto_major":3,"proto_minor":14}\n'
+            )
             reader = client.makefile("rb")
             if not reader.readline().startswith(b"?WATCH"):
                 return
-            client.sendall(b'{"class":"DEVICES","devices":[{"class":"DEVICE",'
-                           b'"path":"/dev/ttyACM0"}]}\n'
-                           b'{"class":"WATCH","enable":true,"json":true}\n')
+            client.sendall(
+                b'{"class":"DEVICES","devices":[{"class":"DEVICE",'
+                b'"path":"/dev/ttyACM0"}]}\n'
+                b'{"class":"WATCH","enable":true,"json":true}\n'
+            )
             sent = 0
             while True:
                 with self._cond:

@@ -38,7 +38,8 @@ def gpsd():
 
 def test_headunit_gps_status_ladder(gpsd, db_path: Path) -> None:
     headunit = HeadUnit(
-        DEMO_PROFILE, db_path,
+        DEMO_PROFILE,
+        db_path,
         inputs=InputConfig(kind="demo", loop=False, gpsd=("127.0.0.1", gpsd.port)),
     )
     assert headunit.gps_status is GpsStatus.NO_GPSD
@@ -61,7 +62,9 @@ def test_headunit_gps_status_ladder(gpsd, db_path: Path) -> None:
 
 
 def test_headunit_without_gpsd_shows_no_gps(db_path: Path) -> None:
-    headunit = HeadUnit(DEMO_PROFILE, db_path, inputs=InputConfig(kind="demo", loop=False))
+    headunit = HeadUnit(
+        DEMO_PROFILE, db_path, inputs=InputConfig(kind="demo", loop=False)
+    )
     headunit.start()
     try:
         assert headunit.gps_source is None
@@ -106,7 +109,9 @@ def test_replayed_track_reaches_trip_samples(gpsd, db_path: Path) -> None:
 
     trip = log.recent()[0]
     samples = log.samples(trip.id)
-    track = [(s["latitude"], s["longitude"]) for s in samples if s["latitude"] is not None]
+    track = [
+        (s["latitude"], s["longitude"]) for s in samples if s["latitude"] is not None
+    ]
     recorded = recorded_positions(sentences)
     store.close()
 

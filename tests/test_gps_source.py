@@ -92,7 +92,7 @@ def play(gpsd: GpsdProcess, source: GpsSource, sentences: list[str]) -> None:
 def nmea_degrees(value: str, hemisphere: str) -> float:
     """Convert NMEA ddmm.mmmm (or dddmm.mmmm) and N/S/E/W to signed degrees."""
     point = value.index(".")
-    degrees = int(value[: point - 2]) + float(value[point - 2:]) / 60
+    degrees = int(value[: point - 2]) + float(value[point - 2 :]) / 60
     return -degrees if hemisphere in "SW" else degrees
 
 
@@ -121,14 +121,16 @@ def rmc_fixes(sentences: list[str]) -> list[dict]:
         fields = sentence.split("*")[0].split(",")
         if not re.fullmatch(r"\$..RMC", fields[0]) or fields[2] != "A":
             continue
-        fixes.append({
-            "time": fields[1],
-            "lat": nmea_degrees(fields[3], fields[4]),
-            "lon": nmea_degrees(fields[5], fields[6]),
-            "speed_kmh": float(fields[7]) * KNOTS_TO_KMH if fields[7] else None,
-            "track": float(fields[8]) if fields[8] else None,
-            "date": datetime.strptime(fields[9], "%d%m%y").date(),
-        })
+        fixes.append(
+            {
+                "time": fields[1],
+                "lat": nmea_degrees(fields[3], fields[4]),
+                "lon": nmea_degrees(fields[5], fields[6]),
+                "speed_kmh": float(fields[7]) * KNOTS_TO_KMH if fields[7] else None,
+                "track": float(fields[8]) if fields[8] else None,
+                "date": datetime.strptime(fields[9], "%d%m%y").date(),
+            }
+        )
     return fixes
 
 
@@ -170,7 +172,8 @@ def test_recording_with_fix_matches_sentences(
 
     play(gpsd, source, sentences)
 
-    positions = list(zip(sink.values(vss.LATITUDE), sink.values(vss.LONGITUDE)))
+    latitudes, longitudes = sink.values(vss.LATITUDE), sink.values(vss.LONGITUDE)
+    positions = list(zip(latitudes, longitudes, strict=True))
     assert len(positions) >= len(expected) // 2
     # Every position gpsd reports is one the receiver sent with a valid fix.
     recorded = recorded_positions(sentences)
@@ -187,7 +190,9 @@ def test_recording_with_fix_matches_sentences(
     for batch in sink.batches:
         got = {update.path: update.value for update in batch}
         if vss.LOCATION_TIMESTAMP in got and vss.GNSS_SPEED in got:
-            key = datetime.fromisoformat(got[vss.LOCATION_TIMESTAMP]).strftime("%H%M%S.%f")
+            key = datetime.fromisoformat(got[vss.LOCATION_TIMESTAMP]).strftime(
+                "%H%M%S.%f"
+            )
             reported.setdefault(key[:9], []).append(
                 (got[vss.GNSS_SPEED], got.get(vss.HEADING))
             )
@@ -199,14 +204,19 @@ def test_recording_with_fix_matches_sentences(
         checked += 1
         assert any(
             speed == pytest.approx(fix["speed_kmh"], abs=0.01)
-            and (fix["track"] is None or heading == pytest.approx(fix["track"], abs=0.01))
+            and (
+                fix["track"] is None or heading == pytest.approx(fix["track"], abs=0.01)
+            )
             for speed, heading in motions
         ), (fix, motions)
     assert checked >= len(expected) // 2
     times = sink.values(vss.LOCATION_TIMESTAMP)
     assert times
-    recorded_times = set(re.findall(r"^\$..(?:RMC|GGA|ZDA),(\d{6})", "\n".join(sentences),
-                                    flags=re.MULTILINE))
+    recorded_times = set(
+        re.findall(
+            r"^\$..(?:RMC|GGA|ZDA),(\d{6})", "\n".join(sentences), flags=re.MULTILINE
+        )
+    )
     recorded_dates = {fix["date"] for fix in expected}
     # gpsd carries the date of the last RMC over to GGA sentences and moves
     # it a day on when the time of day goes back, as where two recordings
@@ -238,16 +248,18 @@ def test_recording_no_fix_before_first_valid_fix(gpsd, source_for) -> None:
     first_fix = next(
         index for index, fix in enumerate(fix_types) if fix != vss.FIX_NONE
     )
-    batches_before_fix = sink.batches[: first_fix]
+    batches_before_fix = sink.batches[:first_fix]
     assert all(
-        update.path == vss.GNSS_FIX_TYPE for batch in batches_before_fix for update in batch
+        update.path == vss.GNSS_FIX_TYPE
+        for batch in batches_before_fix
+        for update in batch
     )
     altitudes = sink.values(vss.ALTITUDE)
     msl_altitudes = sink.values(vss.ALTITUDE_MSL)
     assert altitudes and msl_altitudes
     # GGA gives the altitude above mean sea level and the geoid separation,
     # 26.9 m at this place; VSS wants the height above the ellipsoid.
-    for altitude, msl in zip(altitudes, msl_altitudes):
+    for altitude, msl in zip(altitudes, msl_altitudes, strict=True):
         assert altitude - msl == pytest.approx(26.9, abs=0.01)
 
 
@@ -270,8 +282,12 @@ FIRST_FIX = [
 # gpsd reports a cycle once the next one starts: a second fix cycle closes
 # the first, and a cycle without fix closes the second.
 NEXT_CYCLES = [
-    with_checksum("GNRMC,011505.00,A,3113.82496,N,12128.42206,E,48.596,87.30,020625,,,A"),
-    with_checksum("GNGGA,011505.00,3113.82496,N,12128.42206,E,1,09,1.02,12.3,M,8.9,M,,"),
+    with_checksum(
+        "GNRMC,011505.00,A,3113.82496,N,12128.42206,E,48.596,87.30,020625,,,A"
+    ),
+    with_checksum(
+        "GNGGA,011505.00,3113.82496,N,12128.42206,E,1,09,1.02,12.3,M,8.9,M,,"
+    ),
     with_checksum("GNRMC,011506.00,V,,,,,,,020625,,,N"),
 ]
 
@@ -306,12 +322,16 @@ def test_nmea_without_fix_then_first_fix(gpsd, source_for, caplog, no_fix) -> No
     # When the no-fix cycle ended with GLL, gpsd takes GLL for the end of
     # every cycle and reports the first fix together with the next cycle.
     assert first_fix[vss.LOCATION_TIMESTAMP] in (
-        "2025-06-02T01:15:04.000Z", "2025-06-02T01:15:05.000Z"
+        "2025-06-02T01:15:04.000Z",
+        "2025-06-02T01:15:05.000Z",
     )
     assert sink.state.value(vss.LATITUDE) == pytest.approx(31.230416, abs=1e-6)
-    assert (0.0, 0.0) not in zip(sink.values(vss.LATITUDE), sink.values(vss.LONGITUDE))
+    positions = zip(sink.values(vss.LATITUDE), sink.values(vss.LONGITUDE), strict=True)
+    assert (0.0, 0.0) not in positions
     # One log line per change of the fix, none per sentence.
-    status_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("GPS:")]
+    status_lines = [
+        r.getMessage() for r in caplog.records if r.getMessage().startswith("GPS:")
+    ]
     # gpsd sends no SKY report for GGA alone, so the satellites stay unknown.
     assert status_lines == ["GPS: no fix", "GPS: 3D fix"]
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
@@ -356,8 +376,12 @@ def test_json_reports_with_fields_left_out(source_for) -> None:
 
 
 talkers = st.sampled_from(["GP", "GN", "GL", "GA", "BD"])
-times = st.builds(lambda h, m, s: f"{h:02d}{m:02d}{s:02d}.00",
-                  st.integers(0, 23), st.integers(0, 59), st.integers(0, 59))
+times = st.builds(
+    lambda h, m, s: f"{h:02d}{m:02d}{s:02d}.00",
+    st.integers(0, 23),
+    st.integers(0, 59),
+    st.integers(0, 59),
+)
 
 
 @st.composite
@@ -368,15 +392,19 @@ def no_fix_sentence(draw) -> str:
     lat, lon = ("0000.00000", "00000.00000") if zeros else ("", "")
     lat_hemisphere, lon_hemisphere = ("N", "E") if zeros else ("", "")
     number = "0.0" if zeros else ""
-    body = draw(st.sampled_from([
-        f"{talker}RMC,{time_of_day},V,{lat},{lat_hemisphere},{lon},{lon_hemisphere},"
-        f"{number},{number},020625,,,N",
-        f"{talker}GGA,{time_of_day},{lat},{lat_hemisphere},{lon},{lon_hemisphere},"
-        f"0,00,99.99,{number},M,{number},M,,",
-        f"{talker}GLL,{lat},{lat_hemisphere},{lon},{lon_hemisphere},{time_of_day},V,N",
-        f"{talker}VTG,,,,,,,,,N",
-        f"{talker}GSA,A,1,,,,,,,,,,,,,99.99,99.99,99.99",
-    ]))
+    body = draw(
+        st.sampled_from(
+            [
+                f"{talker}RMC,{time_of_day},V,{lat},{lat_hemisphere},{lon},{lon_hemisphere},"
+                f"{number},{number},020625,,,N",
+                f"{talker}GGA,{time_of_day},{lat},{lat_hemisphere},{lon},{lon_hemisphere},"
+                f"0,00,99.99,{number},M,{number},M,,",
+                f"{talker}GLL,{lat},{lat_hemisphere},{lon},{lon_hemisphere},{time_of_day},V,N",
+                f"{talker}VTG,,,,,,,,,N",
+                f"{talker}GSA,A,1,,,,,,,,,,,,,99.99,99.99,99.99",
+            ]
+        )
+    )
     return with_checksum(body)
 
 
@@ -391,8 +419,11 @@ def shared_gpsd():
     process.stop()
 
 
-@settings(max_examples=6, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(sentences=st.lists(no_fix_sentence(), min_size=5, max_size=40))
 def test_any_nmea_without_fix_gives_no_position(shared_gpsd, sentences) -> None:
     gpsd, source, sink = shared_gpsd
@@ -413,7 +444,6 @@ def test_parse_gpsd_address() -> None:
             parse_gpsd_address(text)
 
 
-
 def test_gpsd_not_running_retries_with_backoff(source_for, caplog) -> None:
     caplog.set_level(logging.DEBUG, logger="vehicle.gps_source")
     gpsd = GpsdProcess()
@@ -421,10 +451,15 @@ def test_gpsd_not_running_retries_with_backoff(source_for, caplog) -> None:
 
     assert wait_for(lambda: source.disconnects >= 5)
     assert source.status is GpsStatus.NO_GPSD
-    delays = [record.args[-1] for record in caplog.records
-              if "connecting again" in record.getMessage()]
+    delays = [
+        record.args[-1]
+        for record in caplog.records
+        if "connecting again" in record.getMessage()
+    ]
     assert delays[:4] == [0.05, 0.1, 0.2, 0.4]
-    warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
+    warnings = [
+        record for record in caplog.records if record.levelno == logging.WARNING
+    ]
     assert len(warnings) == 0  # never connected: nothing was lost
     assert sink.batches == []
 
@@ -544,7 +579,9 @@ def test_nmea_fuzz_through_gpsd(gpsd, source_for, caplog) -> None:
     assert source.connects == 1
     assert source.disconnects == 0
     assert source.status in (GpsStatus.NO_FIX, GpsStatus.FIX_2D, GpsStatus.FIX_3D)
-    for latitude, longitude in zip(sink.values(vss.LATITUDE), sink.values(vss.LONGITUDE)):
+    for latitude, longitude in zip(
+        sink.values(vss.LATITUDE), sink.values(vss.LONGITUDE), strict=True
+    ):
         assert -90 <= latitude <= 90
         assert -180 <= longitude <= 180
         assert (latitude, longitude) != (0.0, 0.0)

@@ -66,9 +66,14 @@ def test_decoder_sky_without_satellites_is_unknown() -> None:
 
 def test_decoder_sky_counts_used_satellites() -> None:
     decoder = GpsdDecoder()
-    sky = {"class": "SKY", "satellites": [
-        {"PRN": 1, "used": True}, {"PRN": 2, "used": False}, {"PRN": 3, "used": True},
-    ]}
+    sky = {
+        "class": "SKY",
+        "satellites": [
+            {"PRN": 1, "used": True},
+            {"PRN": 2, "used": False},
+            {"PRN": 3, "used": True},
+        ],
+    }
 
     decoder.decode(json.dumps(sky), T)
     assert decoder.satellites_used == 2
@@ -81,7 +86,7 @@ def test_state_marks_position_stale_without_fix() -> None:
     decoder = GpsdDecoder()
     state = VehicleState()
     times = [T, T + 0.2, T + 1, T + 2, T + 3]
-    lines = dict(zip(times, REPORTS_WITH_FIELDS_LEFT_OUT))
+    lines = dict(zip(times, REPORTS_WITH_FIELDS_LEFT_OUT, strict=True))
 
     state.update(decoder.decode(lines[T], T))
     state.update(decoder.decode(lines[T + 0.2], T + 0.2))
@@ -111,8 +116,14 @@ def test_state_marks_position_stale_without_fix() -> None:
 def test_state_2d_fix_makes_old_altitude_stale() -> None:
     decoder = GpsdDecoder()
     state = VehicleState()
-    fix_3d = {"class": "TPV", "mode": 3, "lat": 55.78, "lon": 23.57,
-              "altHAE": 154.4, "altMSL": 127.5}
+    fix_3d = {
+        "class": "TPV",
+        "mode": 3,
+        "lat": 55.78,
+        "lon": 23.57,
+        "altHAE": 154.4,
+        "altMSL": 127.5,
+    }
     fix_2d = {"class": "TPV", "mode": 2, "lat": 55.79, "lon": 23.58}
 
     state.update(decoder.decode(json.dumps(fix_3d), T))
@@ -146,16 +157,29 @@ def test_decoder_no_position_without_valid_fix(report: dict, fault: str) -> None
 
 def test_decoder_skips_invalid_field_keeps_rest() -> None:
     decoder = GpsdDecoder()
-    report = {"class": "TPV", "mode": 3, "lat": 55.1, "lon": 23.5, "track": 400,
-              "speed": -1.0, "altHAE": "high", "time": "yesterday"}
+    report = {
+        "class": "TPV",
+        "mode": 3,
+        "lat": 55.1,
+        "lon": 23.5,
+        "track": 400,
+        "speed": -1.0,
+        "altHAE": "high",
+        "time": "yesterday",
+    }
 
     got = values(decoder.decode(json.dumps(report), T))
 
-    assert got == {vss.GNSS_FIX_TYPE: vss.FIX_3D, vss.LATITUDE: 55.1,
-                   vss.LONGITUDE: 23.5}
+    assert got == {
+        vss.GNSS_FIX_TYPE: vss.FIX_3D,
+        vss.LATITUDE: 55.1,
+        vss.LONGITUDE: 23.5,
+    }
     assert set(decoder.faults.counts()) == {
-        ("gpsd", "TPV", "track"), ("gpsd", "TPV", "speed"),
-        ("gpsd", "TPV", "altHAE"), ("gpsd", "TPV", "time"),
+        ("gpsd", "TPV", "track"),
+        ("gpsd", "TPV", "speed"),
+        ("gpsd", "TPV", "altHAE"),
+        ("gpsd", "TPV", "time"),
     }
 
 
@@ -183,8 +207,10 @@ def test_decoder_reads_gpsd_check_files(nmea_dir) -> None:
 # Any subset of a TPV's fields, each with a plausible value or any JSON value.
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=4), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(max_size=4), children, max_size=3)
+    ),
     max_leaves=5,
 )
 tpv_fields = {
@@ -236,9 +262,11 @@ def test_decoder_any_tpv_fields(report: dict) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(report=st.dictionaries(st.sampled_from(["class", "uSat", "satellites", "nSat"]),
-                              json_values)
-       .map(lambda report: {**report, "class": "SKY"}))
+@given(
+    report=st.dictionaries(
+        st.sampled_from(["class", "uSat", "satellites", "nSat"]), json_values
+    ).map(lambda report: {**report, "class": "SKY"})
+)
 def test_decoder_any_sky_fields(report: dict) -> None:
     decoder = GpsdDecoder()
 
@@ -261,16 +289,19 @@ def mutate(line: str, rng: random.Random) -> str:
     if not isinstance(report, dict) or not report:
         return line
     key = rng.choice(sorted(report))
-    report[key] = rng.choice([None, "", "x", -1, 1e308, float("nan"), [], {}, True,
-                              10**400, -999.0])
+    report[key] = rng.choice(
+        [None, "", "x", -1, 1e308, float("nan"), [], {}, True, 10**400, -999.0]
+    )
     return json.dumps(report) if choice == 2 else json.dumps([report])
 
 
 def test_decoder_fuzz_logs_once_per_fault_kind(nmea_dir, caplog) -> None:
     rng = random.Random(20250602)
     source_lines = REPORTS_WITH_FIELDS_LEFT_OUT + [
-        line for path in sorted(nmea_dir.glob("*.log.chk"))
-        for line in path.read_text().splitlines() if line.startswith("{")
+        line
+        for path in sorted(nmea_dir.glob("*.log.chk"))
+        for line in path.read_text().splitlines()
+        if line.startswith("{")
     ]
     decoder = GpsdDecoder()
     caplog.set_level(logging.WARNING, logger="vehicle.gpsd_reports")
@@ -284,7 +315,9 @@ def test_decoder_fuzz_logs_once_per_fault_kind(nmea_dir, caplog) -> None:
             assert got[vss.GNSS_FIX_TYPE] in (vss.FIX_2D, vss.FIX_3D)
 
     kinds = decoder.faults.counts()
-    warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
+    warnings = [
+        record for record in caplog.records if record.levelno == logging.WARNING
+    ]
     assert len(kinds) >= 5
     assert sum(kinds.values()) > len(kinds)
     assert len(warnings) == len(kinds)
@@ -309,7 +342,7 @@ def test_recorder_track_through_lost_fix(db_path) -> None:
     # One report a second from T + 0.5 on, as in REPORTS_WITH_FIELDS_LEFT_OUT,
     # with the SKY report in the same second as the first fix.
     report_times = [T + 0.5, T + 0.6, T + 1.5, T + 2.5, T + 3.5]
-    reports = dict(zip(report_times, REPORTS_WITH_FIELDS_LEFT_OUT))
+    reports = dict(zip(report_times, REPORTS_WITH_FIELDS_LEFT_OUT, strict=True))
 
     for step in range(60):
         t = round(T + step * 0.1, 1)
@@ -319,7 +352,9 @@ def test_recorder_track_through_lost_fix(db_path) -> None:
                 state.update(decoder.decode(reports[report_time], t))
     recorder.finish("end of input")
 
-    samples = {round(sample["t"] - T): sample for sample in log.samples(log.recent()[0].id)}
+    samples = {
+        round(sample["t"] - T): sample for sample in log.samples(log.recent()[0].id)
+    }
     store.close()
 
     assert sorted(samples) == [0, 1, 2, 3, 4, 5, 6]

@@ -126,7 +126,9 @@ class GpsSource:
     def start(self) -> None:
         """Start the reader thread; it connects and reconnects on its own."""
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="gps-reader", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name="gps-reader", daemon=True
+        )
         self._thread.start()
 
     def stop(self, timeout_s: float = 5.0) -> None:
@@ -199,8 +201,13 @@ class GpsSource:
         # Only the first failure of an outage is a warning; the retries
         # that follow repeat it every few seconds.
         log = logger.warning if was is not GpsStatus.NO_GPSD else logger.debug
-        log("no GPS from gpsd at %s:%d: %s; connecting again in %.1f s",
-            self.host, self.port, reason, delay_s)
+        log(
+            "no GPS from gpsd at %s:%d: %s; connecting again in %.1f s",
+            self.host,
+            self.port,
+            reason,
+            delay_s,
+        )
         if was in (GpsStatus.FIX_2D, GpsStatus.FIX_3D):
             self.decoder.fix_type = vss.FIX_NONE
             self._push([SignalUpdate(vss.GNSS_FIX_TYPE, vss.FIX_NONE, self._clock())])

@@ -69,12 +69,17 @@ class GpsdDecoder:
         try:
             report = json.loads(line)
         except (ValueError, RecursionError) as error:
-            self._fault(("json",), "gpsd sent a line that is not valid JSON (%s): %.80r",
-                        error, line)
+            self._fault(
+                ("json",),
+                "gpsd sent a line that is not valid JSON (%s): %.80r",
+                error,
+                line,
+            )
             return []
         if not isinstance(report, dict):
-            self._fault(("not an object",), "gpsd sent JSON that is not an object: %.80r",
-                        line)
+            self._fault(
+                ("not an object",), "gpsd sent JSON that is not an object: %.80r", line
+            )
             return []
         self.reports += 1
         report_class = report.get("class")
@@ -84,10 +89,13 @@ class GpsdDecoder:
         if report_class == "SKY":
             self._decode_sky(report)
         elif report_class == "ERROR":
-            self._fault(("gpsd error",), "gpsd reported an error: %.200s",
-                        report.get("message"))
+            self._fault(
+                ("gpsd error",), "gpsd reported an error: %.200s", report.get("message")
+            )
         elif not isinstance(report_class, str):
-            self._fault(("no class",), "gpsd sent a report without a class: %.80r", line)
+            self._fault(
+                ("no class",), "gpsd sent a report without a class: %.80r", line
+            )
         # VERSION, DEVICES, WATCH, GST, ATT, PPS and the rest carry nothing
         # the head unit shows.
         return []
@@ -95,22 +103,32 @@ class GpsdDecoder:
     def _decode_tpv(self, report: dict[str, Any], t: float) -> list[SignalUpdate]:
         mode = report.get("mode")
         if type(mode) is not int or mode not in FIX_TYPES:
-            self._fault(("TPV", "mode"), "gpsd TPV report has an invalid mode %.40r; "
-                        "report skipped", mode)
+            self._fault(
+                ("TPV", "mode"),
+                "gpsd TPV report has an invalid mode %.40r; report skipped",
+                mode,
+            )
             return []
         fix = FIX_TYPES[mode]
         values = {name: self._number(report, name) for name in TPV_RANGES}
         latitude, longitude = values["lat"], values["lon"]
         if fix != vss.FIX_NONE:
             if latitude is None or longitude is None:
-                self._fault(("TPV", "no position"), "gpsd TPV report of mode %d has no "
-                            "valid position; taken as no fix", mode)
+                self._fault(
+                    ("TPV", "no position"),
+                    "gpsd TPV report of mode %d has no valid position; taken as no fix",
+                    mode,
+                )
                 fix = vss.FIX_NONE
             elif latitude == 0.0 and longitude == 0.0:
                 # Receivers that fill empty fields with zeros claim this spot
                 # in the Gulf of Guinea; a car there is far less likely.
-                self._fault(("TPV", "zero position"), "gpsd TPV report of mode %d is at "
-                            "latitude 0, longitude 0; taken as no fix", mode)
+                self._fault(
+                    ("TPV", "zero position"),
+                    "gpsd TPV report of mode %d is at "
+                    "latitude 0, longitude 0; taken as no fix",
+                    mode,
+                )
                 fix = vss.FIX_NONE
         self.fix_type = fix
 
@@ -142,17 +160,23 @@ class GpsdDecoder:
             if type(used) is int and used >= 0:
                 self.satellites_used = used
                 return
-            self._fault(("SKY", "uSat"), "gpsd SKY report has an invalid uSat %.40r", used)
+            self._fault(
+                ("SKY", "uSat"), "gpsd SKY report has an invalid uSat %.40r", used
+            )
         satellites = report.get("satellites")
         if satellites is None:
             # A SKY report without a satellite list gives no satellite count.
             return
         if not isinstance(satellites, list):
-            self._fault(("SKY", "satellites"), "gpsd SKY report has an invalid "
-                        "satellite list %.80r", satellites)
+            self._fault(
+                ("SKY", "satellites"),
+                "gpsd SKY report has an invalid satellite list %.80r",
+                satellites,
+            )
             return
         self.satellites_used = sum(
-            1 for satellite in satellites
+            1
+            for satellite in satellites
             if isinstance(satellite, dict) and satellite.get("used") is True
         )
 
@@ -168,8 +192,12 @@ class GpsdDecoder:
             except OverflowError:
                 pass
         if not low <= number <= high:
-            self._fault(("TPV", name), "gpsd TPV field %s is invalid: %.40r; "
-                        "ignored", name, value)
+            self._fault(
+                ("TPV", name),
+                "gpsd TPV field %s is invalid: %.40r; ignored",
+                name,
+                value,
+            )
             return None
         return number
 
@@ -182,8 +210,9 @@ class GpsdDecoder:
                 raise ValueError("not an ISO 8601 UTC time")
             datetime.fromisoformat(value)
         except ValueError:
-            self._fault(("TPV", "time"), "gpsd TPV field time is invalid: %.40r; "
-                        "ignored", value)
+            self._fault(
+                ("TPV", "time"), "gpsd TPV field time is invalid: %.40r; ignored", value
+            )
             return None
         return value
 
