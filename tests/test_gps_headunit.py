@@ -51,7 +51,7 @@ def test_headunit_gps_status_ladder(gpsd, db_path: Path) -> None:
         assert headunit.gps_status is GpsStatus.NO_FIX
 
         play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
-        assert headunit.gps_status is GpsStatus.FIX_3D
+        assert wait_for(lambda: headunit.gps_status is GpsStatus.FIX_3D)
         assert headunit.state.value(vss.LATITUDE) == pytest.approx(31.230416, abs=1e-6)
 
         gpsd.kill()

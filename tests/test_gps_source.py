@@ -279,16 +279,17 @@ FIRST_FIX = [
     "$GNRMC,011504.00,A,3113.82496,N,12128.42206,E,48.596,87.30,020625,,,A*73",
     "$GNGGA,011504.00,3113.82496,N,12128.42206,E,1,09,1.02,12.3,M,8.9,M,,*43",
 ]
-# gpsd reports a cycle once the next one starts: a second fix cycle closes
-# the first, and a cycle without fix closes the second.
+# gpsd reports a cycle once the next one starts, and at times the last one
+# on a timer: two more fix cycles close the first, and whatever gpsd makes
+# of the last one, it is a fix.
 NEXT_CYCLES = [
-    with_checksum(
-        "GNRMC,011505.00,A,3113.82496,N,12128.42206,E,48.596,87.30,020625,,,A"
-    ),
-    with_checksum(
-        "GNGGA,011505.00,3113.82496,N,12128.42206,E,1,09,1.02,12.3,M,8.9,M,,"
-    ),
-    with_checksum("GNRMC,011506.00,V,,,,,,,020625,,,N"),
+    with_checksum(f"GNRMC,{time},A,3113.82496,N,12128.42206,E,48.596,87.30,020625,,,A")
+    if kind == "RMC"
+    else with_checksum(
+        f"GNGGA,{time},3113.82496,N,12128.42206,E,1,09,1.02,12.3,M,8.9,M,,"
+    )
+    for time in ("011505.00", "011506.00")
+    for kind in ("RMC", "GGA")
 ]
 
 
@@ -469,7 +470,7 @@ def test_gpsd_not_running_retries_with_backoff(source_for, caplog) -> None:
         assert wait_for(lambda: watching(source))
         assert source.status is GpsStatus.NO_FIX
         play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
-        assert source.status is GpsStatus.FIX_3D
+        assert wait_for(lambda: source.status is GpsStatus.FIX_3D)
     finally:
         gpsd.stop()
 
@@ -478,7 +479,7 @@ def test_gpsd_dying_mid_stream_shows_no_gps(gpsd, source_for, caplog) -> None:
     caplog.set_level(logging.INFO, logger="vehicle.gps_source")
     source, sink = source_for(gpsd.port, retry_initial_s=0.05)
     play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
-    assert source.status is GpsStatus.FIX_3D
+    assert wait_for(lambda: source.status is GpsStatus.FIX_3D)
     assert sink.state.value(vss.LATITUDE) is not None
 
     gpsd.kill()
@@ -501,21 +502,57 @@ def test_gpsd_dying_mid_stream_shows_no_gps(gpsd, source_for, caplog) -> None:
         revived.stop()
 
 
+def fix_cycle(second: int) -> list[str]:
+    """Return the RMC and GGA sentences of one fix at 01:15 and ``second`` s."""
+    time_of_day = f"0115{second % 60:02d}.00"
+    return [
+        with_checksum(
+            f"GNRMC,{time_of_day},A,3113.82496,N,12128.42206,E,48.596,87.30,020625,,,A"
+        ),
+        with_checksum(
+            f"GNGGA,{time_of_day},3113.82496,N,12128.42206,E,1,09,1.02,12.3,M,8.9,M,,"
+        ),
+    ]
+
+
 def test_gpsd_frozen_times_out(gpsd, source_for, caplog) -> None:
+    # GIVEN a receiver that sends a fix every 50 ms, so gpsd is never idle
     caplog.set_level(logging.INFO, logger="vehicle.gps_source")
     source, sink = source_for(gpsd.port, timeout_s=0.5, retry_initial_s=0.05)
-    play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
-    assert source.status is GpsStatus.FIX_3D
+    assert wait_for(lambda: watching(source))
+    stop = threading.Event()
 
-    gpsd.freeze()
+    def receive() -> None:
+        second = 0
+        while not stop.is_set():
+            gpsd.send(fix_cycle(second), pace_s=0)
+            second += 1
+            stop.wait(0.05)
+
+    receiver = threading.Thread(target=receive, daemon=True)
+    receiver.start()
     try:
-        assert wait_for(lambda: source.status is GpsStatus.NO_GPSD)
-        assert sink.state.value(vss.LATITUDE) is None
-        lost = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-        assert lost and "no report from gpsd for 0.5 s" in lost[0]
+        assert wait_for(lambda: source.status is GpsStatus.FIX_3D)
+
+        # WHEN gpsd freezes, THEN the timeout fires and the position is stale
+        gpsd.freeze()
+        try:
+            assert wait_for(lambda: source.status is GpsStatus.NO_GPSD)
+            assert sink.state.value(vss.LATITUDE) is None
+            lost = [
+                r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+            ]
+            assert len(lost) == 1
+            assert "no report from gpsd for 0.5 s" in lost[0]
+        finally:
+            gpsd.thaw()
+
+        # WHEN gpsd runs again, THEN the fix comes back
+        assert wait_for(lambda: source.status is GpsStatus.FIX_3D)
+        assert sink.state.value(vss.LATITUDE) == pytest.approx(31.230416, abs=1e-6)
     finally:
-        gpsd.thaw()
-    assert wait_for(lambda: source.status is GpsStatus.NO_FIX)
+        stop.set()
+        receiver.join(5)
 
 
 def test_silent_server_times_out(source_for) -> None:
