@@ -75,8 +75,8 @@ def source_for():
 
 
 def watching(source: GpsSource) -> bool:
-    """Whether gpsd has answered the WATCH: VERSION, DEVICES and WATCH arrived."""
-    return source.decoder.reports >= 3
+    """Whether gpsd confirmed the source's watch, so it sends every report."""
+    return source.watching
 
 
 def play(gpsd: GpsdProcess, source: GpsSource, sentences: list[str]) -> None:
@@ -467,8 +467,6 @@ def test_gpsd_not_running_retries_with_backoff(source_for, caplog) -> None:
     # WHEN gpsd starts, THEN the source connects by itself
     try:
         gpsd.start()
-        assert wait_for(lambda: watching(source))
-        assert source.status is GpsStatus.NO_FIX
         play(gpsd, source, NO_FIX_ZEROS + FIRST_FIX + NEXT_CYCLES)
         assert wait_for(lambda: source.status is GpsStatus.FIX_3D)
     finally:
@@ -497,6 +495,7 @@ def test_gpsd_dying_mid_stream_shows_no_gps(gpsd, source_for, caplog) -> None:
     revived = GpsdProcess(gpsd.port).start()
     try:
         assert wait_for(lambda: source.connects == 2)
+        play(revived, source, NO_FIX_ZEROS)
         assert source.status is GpsStatus.NO_FIX
     finally:
         revived.stop()

@@ -41,7 +41,11 @@ DEFAULT_RETRY_MAX_S = 30.0
 
 
 class GpsStatus(enum.Enum):
-    """Level of GPS service, from worst to best. The value is the key the UI shows."""
+    """Level of GPS service, from worst to best. The value is the key the UI shows.
+
+    The status changes with gpsd's TPV reports, so it stays ``NO_GPSD``
+    while gpsd runs without a receiver that reports.
+    """
 
     NO_GPSD = "no gpsd"
     NO_FIX = "no fix"
@@ -109,6 +113,9 @@ class GpsSource:
         #: Connections made and connections lost since the start.
         self.connects = 0
         self.disconnects = 0
+        #: Whether gpsd has confirmed the watch on the current connection,
+        #: so it sends every report from now on.
+        self.watching = False
         self._stop = threading.Event()
         self._client: GPSDClient | None = None
         self._thread: threading.Thread | None = None
@@ -162,6 +169,7 @@ class GpsSource:
                 logger.exception("the GPS reader failed; it connects again")
                 reason = f"{type(error).__name__}: {error}"
             finally:
+                self.watching = False
                 self._close_client()
             if self._stop.is_set():
                 break
@@ -184,12 +192,15 @@ class GpsSource:
             if not connected:
                 connected = True
                 self.connects += 1
-                logger.info("connected to gpsd at %s:%d", self.host, self.port)
-                if self.status is GpsStatus.NO_GPSD:
-                    self._set_status(GpsStatus.NO_FIX)
+                # Reconnecting to a gpsd without a receiver repeats every
+                # retry, so only the first connection is logged at INFO.
+                log = logger.info if self.connects == 1 else logger.debug
+                log("connected to gpsd at %s:%d", self.host, self.port)
             if self._stop.is_set():
                 return
             updates = self.decoder.decode(line, self._clock())
+            if self.decoder.last_class == "WATCH":
+                self.watching = True
             if updates:
                 self._set_status(_STATUS_OF_FIX[self.decoder.fix_type or vss.FIX_NONE])
                 self._push(updates)
@@ -198,8 +209,8 @@ class GpsSource:
         self.disconnects += 1
         was = self.status
         self._set_status(GpsStatus.NO_GPSD)
-        # Only the first failure of an outage is a warning; the retries
-        # that follow repeat it every few seconds.
+        # Only losing a gpsd that reported is a warning. The retries that
+        # follow, and a gpsd without a receiver, repeat every few seconds.
         log = logger.warning if was is not GpsStatus.NO_GPSD else logger.debug
         log(
             "no GPS from gpsd at %s:%d: %s; connecting again in %.1f s",

@@ -59,6 +59,8 @@ class GpsdDecoder:
         #: Lines that were JSON objects, and the TPV reports among them.
         self.reports = 0
         self.tpv_reports = 0
+        #: Class of the newest report, such as "TPV" or "WATCH".
+        self.last_class: str | None = None
 
     def decode(self, line: str, received_at: float) -> list[SignalUpdate]:
         """Decode one line of gpsd output received at ``received_at`` (Unix s).
@@ -83,6 +85,7 @@ class GpsdDecoder:
             return []
         self.reports += 1
         report_class = report.get("class")
+        self.last_class = report_class if isinstance(report_class, str) else None
         if report_class == "TPV":
             self.tpv_reports += 1
             return self._decode_tpv(report, received_at)
