@@ -554,6 +554,19 @@ def test_gpsd_frozen_times_out(gpsd, source_for, caplog) -> None:
         receiver.join(5)
 
 
+def test_gpsd_without_receiver_stays_no_gpsd(gpsd, source_for, caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="vehicle.gps_source")
+    source, _ = source_for(gpsd.port, timeout_s=0.3, retry_initial_s=0.05)
+
+    assert wait_for(lambda: source.disconnects >= 2)
+
+    assert source.connects >= 2
+    assert source.status is GpsStatus.NO_GPSD
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    connected = [r for r in caplog.records if "connected to gpsd" in r.getMessage()]
+    assert [r.levelno for r in connected[:2]] == [logging.INFO, logging.DEBUG]
+
+
 def test_silent_server_times_out(source_for) -> None:
     server = JsonServer(silent=True)
     try:
