@@ -25,6 +25,7 @@ from sync.triplog import TripLog
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
 from vehicle.dbc import DbcError
+from vehicle.gps_source import GpsSource, GpsStatus
 from vehicle.profile import ProfileError, VehicleProfile, load_profile
 from vehicle.simulator import Simulator
 
@@ -33,6 +34,13 @@ logger = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = "zh_CN"
 #: Time without any decoded value after which the vehicle bus counts as lost.
 BUS_SILENCE_S = 2.0
+#: The GPS source's states on the status bar's ladder.
+_GPS_LADDER = {
+    GpsStatus.NO_GPSD: status.GPS_NONE,
+    GpsStatus.NO_FIX: status.GPS_NO_FIX,
+    GpsStatus.FIX_2D: status.GPS_FIX_2D,
+    GpsStatus.FIX_3D: status.GPS_FIX_3D,
+}
 
 
 @dataclass
@@ -50,6 +58,10 @@ class InputConfig:
     time_scale: float = 1.0
     loop: bool = True
     bus_override: BusOverride = field(default_factory=BusOverride)
+    #: gpsd to read the position from, as (host, port); None runs without GPS.
+    #: NOTE: GPS updates carry the wall-clock time of their arrival, so next
+    #: to a replay or a demo faster than real time the two clocks differ.
+    gpsd: tuple[str, int] | None = None
 
 
 class HeadUnit:
@@ -83,6 +95,7 @@ class HeadUnit:
         self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
 
         self._can_source: CanSource | None = None
+        self.gps_source: GpsSource | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -105,7 +118,7 @@ class HeadUnit:
 
     def status(self) -> Status:
         """Return the current state of the vehicle bus, GPS and sync."""
-        return Status(bus=self._bus_status())
+        return Status(bus=self._bus_status(), gps=_GPS_LADDER[self.gps_status])
 
     def _bus_status(self) -> str:
         if self.decoder is None:
@@ -122,6 +135,13 @@ class HeadUnit:
             return status.BUS_LOST
         return status.BUS_RECEIVING
 
+    @property
+    def gps_status(self) -> GpsStatus:
+        """How much the GPS knows now; ``NO_GPSD`` also when no gpsd is configured."""
+        if self.gps_source is None:
+            return GpsStatus.NO_GPSD
+        return self.gps_source.status
+
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
         return best_tip(self.tips, snapshot, self.profile.powertrain)
@@ -131,6 +151,10 @@ class HeadUnit:
         recovered = self.trip_log.recover_open_trips(self.profile.fuel_tank_l)
         if recovered:
             self.recorder.trips_version += 1
+        if self.inputs.gpsd is not None:
+            host, port = self.inputs.gpsd
+            self.gps_source = GpsSource(host, port, self.state.update)
+            self.gps_source.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -163,6 +187,8 @@ class HeadUnit:
             self._simulator.stop()
         if self._can_source is not None:
             self._can_source.stop()
+        if self.gps_source is not None:
+            self.gps_source.stop()
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         self.recorder.finish("shutdown")

@@ -21,6 +21,7 @@ from vehicle import vss
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride
 from vehicle.dbc import DbcError
+from vehicle.gps_source import DEFAULT_GPSD_PORT, parse_gpsd_address
 from vehicle.profile import ProfileError, load_profile
 from vehicle.signals import SignalUpdate
 
@@ -77,6 +78,7 @@ def _build_parser() -> argparse.ArgumentParser:
                           "seconds (default: 3)")
     run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
                      help="UI language (default: zh_CN)")
+    _add_gpsd_option(run)
     run.set_defaults(handler=_run)
 
     replay = commands.add_parser(
@@ -128,6 +130,21 @@ def _add_vehicle_options(parser: argparse.ArgumentParser, profile_required: bool
                              f"{DEFAULT_PARKED_TIMEOUT_S:.0f})")
 
 
+def _add_gpsd_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gpsd", type=_gpsd_address, metavar="HOST:PORT",
+        help="read the position from gpsd at this address, such as "
+             f"127.0.0.1:{DEFAULT_GPSD_PORT} (default: no GPS)",
+    )
+
+
+def _gpsd_address(text: str) -> tuple[str, int]:
+    try:
+        return parse_gpsd_address(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _resolve_profile(path: Path | None) -> Path:
     if path is None:
         return assets.DEMO_PROFILE
@@ -151,6 +168,7 @@ def _run(args: argparse.Namespace) -> int:
         inputs = InputConfig(
             kind="bus", bus_override=BusOverride(args.interface, args.channel)
         )
+    inputs.gpsd = args.gpsd
     try:
         width, height = (int(part) for part in args.size.lower().split("x"))
     except ValueError:
