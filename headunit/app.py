@@ -20,6 +20,7 @@ from headunit.state import Snapshot, VehicleState
 from headunit.tips import Tip, best_tip, load_tips
 from sync.store import Store
 from sync.triplog import TripLog
+from vehicle import busstatus
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
 from vehicle.dbc import DbcError
@@ -81,6 +82,7 @@ class HeadUnit:
         self._can_source: CanSource | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
+        self._replay_monitor = busstatus.BusMonitor()
         self._stop = threading.Event()
 
     @classmethod
@@ -98,6 +100,21 @@ class HeadUnit:
     def trips_version(self) -> int:
         """Grows whenever a trip starts or closes."""
         return self.recorder.trips_version
+
+    @property
+    def bus_status(self) -> str:
+        """Health of the vehicle CAN input, worst bus first.
+
+        One of ``"lost"`` (frames stopped, the interface failed or went
+        bus-off: show "vehicle bus lost"), ``"no bus"`` (no CAN input, or
+        it never opened), ``"silent"`` (open, nothing received yet) and
+        ``"receiving"``. Cheap enough to read on every UI refresh.
+        """
+        if self._can_source is not None:
+            return self._can_source.status()
+        if self.inputs.kind == "replay" and self.decoder is not None:
+            return self._replay_monitor.status()
+        return busstatus.NO_BUS
 
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
@@ -176,6 +193,7 @@ class HeadUnit:
                 speed=self.inputs.replay_speed,
                 stop=self._stop,
                 duration_s=limit,
+                monitor=self._replay_monitor,
             )
         except Exception:
             logger.exception("replay of %s failed", self.inputs.replay_path)

@@ -303,8 +303,18 @@ def _config_check(args: argparse.Namespace) -> int:
         return EXIT_CONFIG_ERROR
     for name, loaded in decoder.dbcs.items():
         print(f"bus {name}: {loaded.path} ({len(loaded.database.messages)} messages)")
+        _check_bitrate(name, loaded.nominal_bitrate, profile.buses[name].bitrate)
     print(f"profile {profile.source}: {profile.name}, {len(profile.signals)} signals mapped")
     return 0
+
+
+def _check_bitrate(bus: str, dbc_bitrate: int | None, bus_bitrate: int | None) -> None:
+    if dbc_bitrate is None:
+        return
+    print(f"bus {bus}: DBC nominal bit rate {dbc_bitrate}")
+    if bus_bitrate is not None and bus_bitrate != dbc_bitrate:
+        print(f"headunit: warning: bus {bus} runs at {bus_bitrate} bit/s, but its DBC "
+              f"declares {dbc_bitrate} bit/s", file=sys.stderr)
 
 
 if __name__ == "__main__":

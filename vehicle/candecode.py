@@ -210,15 +210,14 @@ class CanDecoder:
         """Tell a multiplexer value that no mapped signal uses from a bad frame.
 
         The reduced message knows only the multiplexer values of mapped
-        signals, so the full message decides whether the frame is valid.
+        signals, so the full message decides whether the frame is valid and
+        decodes the signals outside the multiplexer.
         """
         if route.reduced is not route.message:
             try:
-                route.message.decode(data, decode_choices=False)
+                return route.message.decode(data, decode_choices=False)
             except (cantools.database.DecodeError, ValueError, KeyError) as full_error:
                 error = full_error
-            else:
-                return {}
         self.stats.faults += 1
         self.faults.report(
             (frame.arbitration_id, type(error).__name__),

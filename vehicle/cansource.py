@@ -8,6 +8,7 @@ it, so no code path of the app can transmit on the car's network.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from dataclasses import dataclass
@@ -16,8 +17,13 @@ from typing import Any, Callable
 
 import can
 
-import vehicle.logformats  # noqa: F401  (registers the candump reader)
+# Importing the readers registers them in python-can's MESSAGE_READERS.
+import vehicle.ascformat  # noqa: F401
+import vehicle.gvret  # noqa: F401
+import vehicle.logformats  # noqa: F401
+from vehicle.busstatus import DEFAULT_LOST_AFTER_S, BusMonitor, worst_status
 from vehicle.candecode import CanDecoder
+from vehicle.errorframes import is_bus_off
 from vehicle.signals import SignalUpdate
 
 logger = logging.getLogger(__name__)
@@ -30,7 +36,12 @@ class VehicleBusWriteError(can.CanOperationError):
 
 
 class ReadOnlyBus(can.BusABC):
-    """A python-can bus that receives from ``inner`` and rejects every send."""
+    """A python-can bus that receives from ``inner`` and rejects every send.
+
+    ``send``, ``send_periodic`` and python-can's internal periodic path all
+    log an error and raise ``VehicleBusWriteError``; nothing reaches
+    ``inner``.
+    """
 
     def __init__(self, inner: can.BusABC, name: str) -> None:
         self._inner = inner
@@ -44,17 +55,26 @@ class ReadOnlyBus(can.BusABC):
         return self._inner.recv(timeout), True
 
     def send(self, msg: can.Message, timeout: float | None = None) -> None:
+        self._reject(msg, "send")
+
+    def send_periodic(self, msgs: Any, *args: Any, **kwargs: Any) -> Any:
+        self._reject(msgs, "send_periodic")
+
+    def _send_periodic_internal(self, msgs: Any, *args: Any, **kwargs: Any) -> Any:
+        self._reject(msgs, "send_periodic")
+
+    def _reject(self, msgs: Any, method: str) -> None:
         self.rejected_sends += 1
+        first = msgs[0] if isinstance(msgs, (list, tuple)) and msgs else msgs
+        frame_id = getattr(first, "arbitration_id", None)
         logger.error(
-            "rejected a frame %#x that was to be sent on vehicle bus %s: "
+            "rejected %s of frame %s on vehicle bus %s: "
             "the head unit never transmits on the vehicle bus",
-            msg.arbitration_id,
+            method,
+            f"{frame_id:#x}" if isinstance(frame_id, int) else "?",
             self.name,
         )
         raise VehicleBusWriteError(f"sending on vehicle bus {self.name} is not allowed")
-
-    def send_periodic(self, *args: Any, **kwargs: Any) -> Any:
-        self.send(args[0] if args else kwargs["msgs"])
 
     def fileno(self) -> int:
         return self._inner.fileno()
@@ -72,10 +92,41 @@ class BusOverride:
     channel: str | None = None
 
 
-class CanSource:
-    """Read the profile's buses with python-can Notifiers and push updates.
+#: Bus options that open an interface in listen-only (silent) mode, for the
+#: python-can 4.6 interfaces that have one. SocketCAN has none in python-can:
+#: set it on the interface (``ip link set can0 type can listen-only on``).
+#: ``virtual``, ``udp_multicast`` and ``serial`` are software links without
+#: such a mode; ``ReadOnlyBus`` guards every interface either way.
+LISTEN_ONLY_OPTIONS: dict[str, dict[str, Any]] = {
+    "slcan": {"listen_only": True},
+    "vector": {"listen_only": True},
+    "nixnet": {"listen_only": True},
+    "cantact": {"monitor": True},
+    "kvaser": {"driver_mode": False},
+    "seeedstudio": {"operation_mode": "silent"},
+    "pcan": {"state": can.BusState.PASSIVE},
+    "systec": {"state": can.BusState.PASSIVE},
+}
 
-    ``sink`` is called in the notifier thread with each frame's updates; it
+#: First wait before reopening a failed bus, and the longest, in seconds.
+RECONNECT_INITIAL_S = 0.5
+RECONNECT_MAX_S = 30.0
+#: Errors that mean the configuration is wrong, so reopening cannot help.
+_CONFIG_ERRORS = (can.CanInterfaceNotImplementedError, TypeError, ValueError)
+
+
+class CanSource:
+    """Read the profile's buses in threads of their own and push updates.
+
+    Each bus gets a reader thread that opens it through ``bus_factory``
+    (``can.Bus`` by default) with the profile's interface, channel, options,
+    listen-only options and ``can_filters``, wraps it in ``ReadOnlyBus`` and
+    reads it. When opening fails or the open bus raises, the thread logs
+    the fault once per kind, marks the bus lost and reopens it with
+    exponential backoff. A python-can ``Notifier`` would stop for good at
+    the first error, so the threads loop on ``recv`` themselves.
+
+    ``sink`` is called in the reader thread with each frame's updates; it
     must be quick. A fault in decoding or in the sink is logged once per
     kind and never stops the reader thread.
     """
@@ -86,71 +137,141 @@ class CanSource:
         sink: Sink,
         overrides: dict[str, BusOverride] | None = None,
         bus_factory: Callable[..., can.BusABC] = can.Bus,
+        *,
+        lost_after_s: float = DEFAULT_LOST_AFTER_S,
+        reconnect_initial_s: float = RECONNECT_INITIAL_S,
+        reconnect_max_s: float = RECONNECT_MAX_S,
     ) -> None:
         self.decoder = decoder
         self._sink = sink
         self._overrides = overrides or {}
         self._bus_factory = bus_factory
+        self._reconnect = (reconnect_initial_s, reconnect_max_s)
+        self.monitors = {
+            name: BusMonitor(lost_after_s) for name in decoder.profile.buses
+        }
         self.buses: dict[str, ReadOnlyBus] = {}
-        self._notifiers: list[can.Notifier] = []
+        self.reconnects: dict[str, int] = dict.fromkeys(decoder.profile.buses, 0)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Open every bus of the profile and start reading."""
-        for name, config in self.decoder.profile.buses.items():
-            override = self._overrides.get(name, BusOverride())
-            interface = override.interface or config.interface
-            channel = override.channel or config.channel
-            options = dict(config.options)
-            if config.bitrate is not None:
-                options.setdefault("bitrate", config.bitrate)
-            inner = self._bus_factory(
-                interface=interface,
-                channel=channel,
-                can_filters=self.decoder.can_filters(name),
-                **options,
+        """Start one reader thread per bus of the profile."""
+        self._stop.clear()
+        for name in self.decoder.profile.buses:
+            thread = threading.Thread(
+                target=self._read_bus, args=(name,), name=f"can-{name}", daemon=True
             )
-            bus = ReadOnlyBus(inner, name)
-            self.buses[name] = bus
-            listener = _DecodingListener(self.decoder, name, self._sink)
-            self._notifiers.append(can.Notifier(bus, [listener], timeout=0.2))
-            logger.info("reading CAN bus %s on %s channel %s", name, interface, channel)
+            self._threads.append(thread)
+            thread.start()
 
     def stop(self) -> None:
-        """Stop the reader threads and close the buses."""
-        for notifier in self._notifiers:
-            notifier.stop()
-        self._notifiers.clear()
-        for bus in self.buses.values():
-            bus.shutdown()
-        self.buses.clear()
+        """Stop the reader threads; they close their buses."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
 
+    def status(self) -> str:
+        """The worst status of the profile's buses (see ``vehicle.busstatus``)."""
+        return worst_status(monitor.status() for monitor in self.monitors.values())
 
-class _DecodingListener(can.Listener):
-    def __init__(self, decoder: CanDecoder, bus: str, sink: Sink) -> None:
-        self._decoder = decoder
-        self._bus = bus
-        self._sink = sink
+    def bus_options(self, name: str) -> dict[str, Any]:
+        """Keyword arguments the reader passes to ``bus_factory`` for bus ``name``."""
+        config = self.decoder.profile.buses[name]
+        override = self._overrides.get(name, BusOverride())
+        interface = override.interface or config.interface
+        options = dict(LISTEN_ONLY_OPTIONS.get(interface, {}))
+        options.update(config.options)
+        if config.bitrate is not None:
+            options.setdefault("bitrate", config.bitrate)
+        return {
+            "interface": interface,
+            "channel": override.channel or config.channel,
+            "can_filters": self.decoder.can_filters(name),
+            **options,
+        }
 
-    def on_message_received(self, msg: can.Message) -> None:
-        # An exception here would stop the Notifier's thread for good.
-        try:
-            updates = self._decoder.decode(msg, self._bus)
-            if updates:
-                self._sink(updates)
-        except Exception as error:  # noqa: BLE001
-            self._decoder.faults.report(
-                ("listener", self._bus, type(error).__name__),
-                "failed to process a frame from bus %s: %s",
-                self._bus,
-                error,
+    def _read_bus(self, name: str) -> None:
+        monitor = self.monitors[name]
+        options = self.bus_options(name)
+        delay, longest = self._reconnect
+        first_attempt = True
+        while not self._stop.is_set():
+            if not first_attempt:
+                self.reconnects[name] += 1
+                # Jitter keeps several buses on one adapter from retrying in step.
+                if self._stop.wait(delay * random.uniform(0.8, 1.2)):
+                    break
+                delay = min(delay * 2, longest)
+            first_attempt = False
+            try:
+                inner = self._bus_factory(**options)
+            except _CONFIG_ERRORS as error:
+                logger.error(
+                    "cannot open CAN bus %s (%s channel %s): %s; check the profile",
+                    name, options["interface"], options["channel"], error,
+                )
+                return
+            except (can.CanError, OSError) as error:
+                self._report(name, "open", error)
+                continue
+            bus = ReadOnlyBus(inner, name)
+            self.buses[name] = bus
+            monitor.opened()
+            logger.info(
+                "reading CAN bus %s on %s channel %s",
+                name, options["interface"], options["channel"],
             )
+            try:
+                if self._receive(name, bus, monitor):
+                    delay = self._reconnect[0]
+            except (can.CanError, OSError, ValueError) as error:
+                monitor.failed()
+                self._report(name, "read", error)
+            finally:
+                self.buses.pop(name, None)
+                try:
+                    bus.shutdown()
+                except (can.CanError, OSError) as error:
+                    self._report(name, "shutdown", error)
+        monitor.closed()
 
-    def on_error(self, exc: Exception) -> None:
-        self._decoder.faults.report(
-            ("bus", self._bus, type(exc).__name__),
-            "CAN bus %s reported an error: %s",
-            self._bus,
-            exc,
+    def _receive(self, name: str, bus: ReadOnlyBus, monitor: BusMonitor) -> bool:
+        """Read frames until stopped; return whether any frame arrived."""
+        decode = self.decoder.decode
+        sink = self._sink
+        received = False
+        while not self._stop.is_set():
+            frame = bus.recv(timeout=0.2)
+            if frame is None:
+                continue
+            received = True
+            if frame.is_error_frame and is_bus_off(frame):
+                monitor.bus_off()
+            else:
+                monitor.frame_received()
+            # An exception here must not end the reader.
+            try:
+                updates = decode(frame, name)
+                if updates:
+                    sink(updates)
+            except Exception as error:  # noqa: BLE001
+                self.decoder.faults.report(
+                    ("listener", name, type(error).__name__),
+                    "failed to process a frame from bus %s: %s",
+                    name,
+                    error,
+                )
+        return received
+
+    def _report(self, name: str, step: str, error: Exception) -> None:
+        self.decoder.faults.report(
+            ("bus", name, step, type(error).__name__),
+            "CAN bus %s failed to %s: %s; reopening it with backoff",
+            name,
+            step,
+            error,
         )
 
 
@@ -173,20 +294,28 @@ def replay_log(
     speed: float | None = None,
     stop: threading.Event | None = None,
     duration_s: float | None = None,
+    monitor: BusMonitor | None = None,
+    reader_options: dict[str, Any] | None = None,
 ) -> ReplayResult:
     """Feed a recorded log through ``decoder`` into ``sink``.
 
     ``speed`` None replays as fast as possible; 1.0 keeps the recorded
     pacing, 10.0 plays ten times faster. ``duration_s`` ends the replay
-    after that many seconds of the recording. Frames are matched to the
-    profile's buses by channel name; a single-bus profile takes all.
+    after that many seconds of the recording. Frames go to the bus whose
+    ``log_channel`` (else ``channel``) equals the frame's channel; a
+    profile with one bus and no ``log_channel`` takes every frame.
+    ``monitor`` follows the replay as it would a live bus.
+    ``reader_options`` go to the log reader (``timezone`` for ASC files).
     """
     result = ReplayResult()
     buses = decoder.profile.buses
-    single_bus = next(iter(buses)) if len(buses) == 1 else None
-    by_channel = {config.channel: name for name, config in buses.items()}
+    only = next(iter(buses.values()))
+    single_bus = only.name if len(buses) == 1 and only.log_channel is None else None
+    by_channel: dict[object, str | None] = {}
     wall_start = time.monotonic()
-    reader = can.LogReader(path)
+    reader = can.LogReader(path, **(reader_options or {}))
+    if monitor is not None:
+        monitor.opened()
     try:
         for frame in reader:
             if stop is not None and stop.is_set():
@@ -204,7 +333,14 @@ def replay_log(
                 delay = due - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
-            bus = single_bus or by_channel.get(str(frame.channel))
+            if monitor is not None:
+                monitor.frame_received()
+            bus = single_bus
+            if bus is None:
+                channel = frame.channel
+                if channel not in by_channel:
+                    by_channel[channel] = _bus_for_channel(decoder, channel)
+                bus = by_channel[channel]
             if bus is None:
                 result.unknown_channel += 1
                 decoder.faults.report(
@@ -221,3 +357,9 @@ def replay_log(
     result.skipped_lines = getattr(reader, "skipped_lines", 0)
     return result
 
+
+def _bus_for_channel(decoder: CanDecoder, channel: object) -> str | None:
+    for name, config in decoder.profile.buses.items():
+        if config.matches_log_channel(channel):
+            return name
+    return None
