@@ -322,6 +322,7 @@ def replay_log(
                 break
             if result.first_timestamp is None:
                 result.first_timestamp = frame.timestamp
+                wall_start = time.monotonic()
             elif duration_s is not None and (
                 frame.timestamp - result.first_timestamp > duration_s
             ):

@@ -13,7 +13,8 @@ optional comma at the end of each line::
     Time Stamp,ID,Extended,Dir,Bus,LEN,D1,D2,D3,D4,D5,D6,D7,D8
     22213513,00000111,false,Rx,0,8,00,00,00,00,00,00,00,00,
 
-The time stamp is in microseconds, ``ID`` is hex, ``Bus`` is the channel
+The time stamp is in microseconds and may jump, even below zero, when
+SavvyCAN moved its time base during the capture. ``ID`` is hex, ``Bus`` is the channel
 number the frame becomes on (0, 1, …).
 """
 
@@ -112,7 +113,9 @@ def parse_gvret_row(
         channel = int(fields[index["bus"]])
     except (ValueError, IndexError):
         return None
-    if timestamp < 0 or channel < 0:
+    # Time stamps may be negative: SavvyCAN writes times relative to a base
+    # that can move during a capture, and the frames are real all the same.
+    if channel < 0:
         return None
     return can.Message(
         timestamp=timestamp,
