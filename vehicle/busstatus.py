@@ -69,6 +69,8 @@ class BusMonitor:
         with self._lock:
             self._open = False
             self._failed = True
+            # Frames from before the failure say nothing about the new link.
+            self._last_frame = float("-inf")
 
     def frame_received(self) -> None:
         # Called for every frame: one assignment under the lock.

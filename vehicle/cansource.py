@@ -113,6 +113,7 @@ RECONNECT_INITIAL_S = 0.5
 RECONNECT_MAX_S = 30.0
 #: Errors that mean the configuration is wrong, so reopening cannot help.
 _CONFIG_ERRORS = (can.CanInterfaceNotImplementedError, TypeError, ValueError)
+_CONFIG_FAULT = object()
 
 
 class CanSource:
@@ -152,15 +153,24 @@ class CanSource:
         }
         self.buses: dict[str, ReadOnlyBus] = {}
         self.reconnects: dict[str, int] = dict.fromkeys(decoder.profile.buses, 0)
+        #: Frames received per bus, error frames included.
+        self.frames: dict[str, int] = dict.fromkeys(decoder.profile.buses, 0)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Start one reader thread per bus of the profile."""
+        """Open every bus once, then start one reader thread per bus.
+
+        The first attempt runs in the caller's thread, so ``buses`` holds
+        every bus that opened when this returns; the threads retry the rest.
+        """
         self._stop.clear()
         for name in self.decoder.profile.buses:
+            bus = self._open(name)
+            if bus is _CONFIG_FAULT:
+                continue
             thread = threading.Thread(
-                target=self._read_bus, args=(name,), name=f"can-{name}", daemon=True
+                target=self._read_bus, args=(name, bus), name=f"can-{name}", daemon=True
             )
             self._threads.append(thread)
             thread.start()
@@ -177,7 +187,11 @@ class CanSource:
         return worst_status(monitor.status() for monitor in self.monitors.values())
 
     def bus_options(self, name: str) -> dict[str, Any]:
-        """Keyword arguments the reader passes to ``bus_factory`` for bus ``name``."""
+        """Keyword arguments the reader passes to ``bus_factory`` for bus ``name``.
+
+        Filters are not among them: ``_open`` sets them afterwards, and only
+        on drivers that filter in the kernel or the adapter.
+        """
         config = self.decoder.profile.buses[name]
         override = self._overrides.get(name, BusOverride())
         interface = override.interface or config.interface
@@ -188,44 +202,61 @@ class CanSource:
         return {
             "interface": interface,
             "channel": override.channel or config.channel,
-            "can_filters": self.decoder.can_filters(name),
             **options,
         }
 
-    def _read_bus(self, name: str) -> None:
-        monitor = self.monitors[name]
+    def _open(self, name: str) -> ReadOnlyBus | None | object:
+        """Open bus ``name``; None when it failed, ``_CONFIG_FAULT`` when it never can."""
         options = self.bus_options(name)
+        try:
+            inner = self._bus_factory(**options)
+        except _CONFIG_ERRORS as error:
+            logger.error(
+                "cannot open CAN bus %s (%s channel %s): %s; check the profile",
+                name, options["interface"], options["channel"], error,
+            )
+            return _CONFIG_FAULT
+        except (can.CanError, OSError) as error:
+            self._report(name, "open", error)
+            return None
+        if type(inner)._apply_filters is not can.BusABC._apply_filters:
+            # The driver filters in the kernel or the adapter, where error
+            # frames pass on their own mask (SocketCAN's CAN_RAW_ERR_FILTER).
+            # python-can 4.6's software filter would drop error frames, and
+            # the decoder's frame-ID lookup filters as cheaply, so software
+            # buses get no filters.
+            inner.set_filters(self.decoder.can_filters(name))
+        bus = ReadOnlyBus(inner, name)
+        self.buses[name] = bus
+        self.monitors[name].opened()
+        logger.info(
+            "reading CAN bus %s on %s channel %s",
+            name, options["interface"], options["channel"],
+        )
+        return bus
+
+    def _wait(self, delay_s: float) -> bool:
+        """Wait before reopening; return True when the source is stopping."""
+        return self._stop.wait(delay_s)
+
+    def _read_bus(self, name: str, bus: ReadOnlyBus | None) -> None:
+        monitor = self.monitors[name]
         delay, longest = self._reconnect
-        first_attempt = True
         while not self._stop.is_set():
-            if not first_attempt:
+            if bus is None:
                 self.reconnects[name] += 1
                 # Jitter keeps several buses on one adapter from retrying in step.
-                if self._stop.wait(delay * random.uniform(0.8, 1.2)):
+                if self._wait(delay * random.uniform(0.8, 1.2)):
                     break
                 delay = min(delay * 2, longest)
-            first_attempt = False
-            try:
-                inner = self._bus_factory(**options)
-            except _CONFIG_ERRORS as error:
-                logger.error(
-                    "cannot open CAN bus %s (%s channel %s): %s; check the profile",
-                    name, options["interface"], options["channel"], error,
-                )
-                return
-            except (can.CanError, OSError) as error:
-                self._report(name, "open", error)
+                opened = self._open(name)
+                if opened is _CONFIG_FAULT:
+                    return
+                bus = opened  # type: ignore[assignment]
                 continue
-            bus = ReadOnlyBus(inner, name)
-            self.buses[name] = bus
-            monitor.opened()
-            logger.info(
-                "reading CAN bus %s on %s channel %s",
-                name, options["interface"], options["channel"],
-            )
+            frames_before = self.frames[name]
             try:
-                if self._receive(name, bus, monitor):
-                    delay = self._reconnect[0]
+                self._receive(name, bus, monitor)
             except (can.CanError, OSError, ValueError) as error:
                 monitor.failed()
                 self._report(name, "read", error)
@@ -235,18 +266,21 @@ class CanSource:
                     bus.shutdown()
                 except (can.CanError, OSError) as error:
                     self._report(name, "shutdown", error)
+            if self.frames[name] > frames_before:
+                delay = self._reconnect[0]
+            bus = None
         monitor.closed()
 
-    def _receive(self, name: str, bus: ReadOnlyBus, monitor: BusMonitor) -> bool:
-        """Read frames until stopped; return whether any frame arrived."""
+    def _receive(self, name: str, bus: ReadOnlyBus, monitor: BusMonitor) -> None:
+        """Read frames until stopped, counting them in ``frames``."""
         decode = self.decoder.decode
         sink = self._sink
-        received = False
+        frames = self.frames
         while not self._stop.is_set():
             frame = bus.recv(timeout=0.2)
             if frame is None:
                 continue
-            received = True
+            frames[name] += 1
             if frame.is_error_frame and is_bus_off(frame):
                 monitor.bus_off()
             else:
@@ -263,7 +297,6 @@ class CanSource:
                     name,
                     error,
                 )
-        return received
 
     def _report(self, name: str, step: str, error: Exception) -> None:
         self.decoder.faults.report(
