@@ -222,7 +222,7 @@ def test_nan_float_keeps_previous_value(
     assert len(caplog.records) == 2
     assert "BMS_PackFloat.PackVoltage" in warnings
     assert "BMS_PackFloat.PackCurrent" in warnings
-    assert "not a number" in warnings
+    assert "not a finite number" in warnings
 
 
 def test_simulator_encodes_float_bytes(tmp_path: Path) -> None:

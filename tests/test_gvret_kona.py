@@ -168,19 +168,25 @@ def test_kona_replay_shows_displayed_soc(kona_dir: Path, db_path: Path) -> None:
     assert headunit.decoder.stats.faults == 0
 
 
-def test_kona_buses_take_their_channels(kona_dir: Path) -> None:
-    decoder = CanDecoder(load_profile(KONA_PROFILE), (kona_dir,))
-    seen: dict[str, int] = collections.Counter()
-    original = decoder.decode
+def test_kona_buses_take_their_channels(kona_dir: Path, tmp_path: Path) -> None:
+    # GIVEN a signal of the chassis DBC mapped, which only channel 1 carries
+    profile = tmp_path / "kona-chassis.toml"
+    profile.write_text(
+        KONA_PROFILE.read_text()
+        + '\n[signals."Vehicle.Powertrain.TractionBattery.Temperature.Max"]\n'
+        'bus = "chassis"\nmessage = "IEB_MAYBE_C371"\nsignal = "BrakeUnknown"\n'
+    )
+    decoder = CanDecoder(load_profile(profile), (kona_dir,))
+    paths: collections.Counter[str] = collections.Counter()
 
-    def counting(frame: can.Message, bus: str) -> list:
-        seen[bus] += 1
-        return original(frame, bus)
+    # WHEN the two-bus recording replays
+    result = replay_log(KONA_LOG, decoder, lambda us: paths.update(u.path for u in us))
 
-    decoder.decode = counting  # type: ignore[method-assign]
-    replay_log(KONA_LOG, decoder, lambda updates: None)
-
-    assert seen == {"powertrain": 24263, "chassis": 15283}
+    # THEN channel 1 reached the chassis DBC and channel 0 the powertrain DBC
+    assert paths[vss.BATTERY_TEMPERATURE_MAX] == 1086
+    assert paths[vss.SOC_DISPLAYED] > 0
+    assert result.unknown_channel == 0
+    assert decoder.stats.frames == 39546
     assert decoder.dbcs["chassis"].path.name == "ccan.dbc"
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,12 +42,12 @@ Convert = Callable[[Any], Any]
 
 
 #: Bit that tells an extended frame ID from a standard one in route keys.
-_EXTENDED_KEY = 1 << 31
+EXTENDED_KEY = 1 << 31
 
 
 def route_key(frame_id: int, extended: bool) -> int:
     """Key of a frame ID in the routing table; 0x100 and 0x100x differ."""
-    return frame_id | _EXTENDED_KEY if extended else frame_id
+    return frame_id | EXTENDED_KEY if extended else frame_id
 
 
 @dataclass
@@ -60,6 +61,12 @@ class _Output:
     maximum: float | None
     scale: float
     offset: float
+
+    def __post_init__(self) -> None:
+        # Bounds for the fast range test; NaN fails every comparison, and
+        # finite bounds make infinities fail it too.
+        self.low = -sys.float_info.max if self.minimum is None else self.minimum
+        self.high = sys.float_info.max if self.maximum is None else self.maximum
 
 
 @dataclass
@@ -130,6 +137,20 @@ class CanDecoder:
         """Frame IDs the profile uses on ``bus``."""
         return {route.message.frame_id for route in self._routes[bus].values()}
 
+    def routed_keys(self, bus: str) -> frozenset[int]:
+        """Route keys (see ``route_key``) of the frames ``decode`` uses on ``bus``.
+
+        A caller with many frames may drop the others itself and report
+        them through ``count_unmapped``, which skips a call per frame.
+        """
+        return frozenset(self._routes[bus])
+
+    def count_unmapped(self, frames: int, frame_ids: set[int]) -> None:
+        """Count frames a caller dropped because no route uses their ID."""
+        self.stats.frames += frames
+        self.stats.unmapped += frames
+        self.stats.unmapped_ids.update(frame_ids)
+
     def message_for(self, bus: str, frame_id: int, extended: bool = False) -> Any:
         """The full cantools message routed for a frame ID, or None."""
         route = self._routes[bus].get(route_key(frame_id, extended))
@@ -156,7 +177,7 @@ class CanDecoder:
         if frame.is_error_frame:
             self._count_error_frame(frame, bus)
             return []
-        key = frame.arbitration_id | _EXTENDED_KEY if frame.is_extended_id else (
+        key = frame.arbitration_id | EXTENDED_KEY if frame.is_extended_id else (
             frame.arbitration_id
         )
         route = self._routes[bus].get(key)
@@ -182,7 +203,10 @@ class CanDecoder:
             if raw is None:
                 # A multiplexed signal that this frame's multiplexer value omits.
                 continue
-            if not self._valid(route, output, raw):
+            # The range test inline; _valid tells NaN and out of range apart.
+            if not (output.low <= raw <= output.high) and not self._valid(
+                route, output, raw
+            ):
                 continue
             value = output.convert(raw)
             if value is None:
@@ -233,7 +257,7 @@ class CanDecoder:
     def _valid(self, route: _Route, output: _Output, value: Any) -> bool:
         """Whether a decoded value is a measurement; log it once if not."""
         if isinstance(value, float) and not math.isfinite(value):
-            problem = "is not a number"
+            problem = "is not a finite number"
         elif (output.minimum is not None and value < output.minimum) or (
             output.maximum is not None and value > output.maximum
         ):

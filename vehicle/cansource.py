@@ -22,7 +22,7 @@ import vehicle.ascformat  # noqa: F401
 import vehicle.gvret  # noqa: F401
 import vehicle.logformats  # noqa: F401
 from vehicle.busstatus import DEFAULT_LOST_AFTER_S, BusMonitor, worst_status
-from vehicle.candecode import CanDecoder
+from vehicle.candecode import EXTENDED_KEY, CanDecoder
 from vehicle.errorframes import is_bus_off
 from vehicle.signals import SignalUpdate
 
@@ -308,6 +308,11 @@ class CanSource:
         )
 
 
+#: Shortest wait a real-time replay sleeps for, in seconds; frames due
+#: sooner are handled at once, so they arrive up to this much early.
+REPLAY_SLEEP_MIN_S = 0.005
+
+
 @dataclass
 class ReplayResult:
     """What a replay read: frames, unreadable lines, first and last timestamps."""
@@ -345,6 +350,9 @@ def replay_log(
     only = next(iter(buses.values()))
     single_bus = only.name if len(buses) == 1 and only.log_channel is None else None
     by_channel: dict[object, str | None] = {}
+    keys = {name: decoder.routed_keys(name) for name in buses}
+    unmapped = 0
+    unmapped_ids: set[int] = set()
     wall_start = time.monotonic()
     reader = can.LogReader(path, **(reader_options or {}))
     if monitor is not None:
@@ -365,7 +373,9 @@ def replay_log(
             if speed:
                 due = wall_start + (frame.timestamp - result.first_timestamp) / speed
                 delay = due - time.monotonic()
-                if delay > 0:
+                # Frames due within REPLAY_SLEEP_MIN_S go out together: one
+                # wake-up per frame would cost more CPU than decoding them.
+                if delay > REPLAY_SLEEP_MIN_S:
                     time.sleep(delay)
             if monitor is not None:
                 monitor.frame_received()
@@ -383,11 +393,20 @@ def replay_log(
                     frame.channel,
                 )
                 continue
+            # Drop unused IDs before calling the decoder: most frames of a
+            # recording are not mapped, and the call costs more than the test.
+            frame_id = frame.arbitration_id
+            key = frame_id | EXTENDED_KEY if frame.is_extended_id else frame_id
+            if key not in keys[bus] and not frame.is_error_frame:
+                unmapped += 1
+                unmapped_ids.add(frame_id)
+                continue
             updates = decoder.decode(frame, bus)
             if updates:
                 sink(updates)
     finally:
         reader.stop()
+        decoder.count_unmapped(unmapped, unmapped_ids)
     result.skipped_lines = getattr(reader, "skipped_lines", 0)
     return result
 

@@ -101,12 +101,9 @@ def parse_candump_line(text: str) -> can.Message | None:
     match = _LINE.match(text)
     if match is None:
         return None
-    id_text = match.group("id")
+    stamp, channel, id_text, payload, direction = match.groups()
     can_id = int(id_text, 16)
-    payload = match.group("payload")
-    timestamp = float(match.group("timestamp"))
-    channel = match.group("channel")
-    direction = match.group("direction")
+    timestamp = float(stamp)
     is_rx = direction is None or direction in "Rr"
 
     if len(id_text) == 8 and can_id & CAN_ERR_FLAG:
