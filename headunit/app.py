@@ -173,9 +173,14 @@ class HeadUnit:
             self._config_error(error)
             return load_profile(assets.DEMO_PROFILE)
         try:
-            self.decoder = CanDecoder(profile, dbc_search_path)
+            decoder = CanDecoder(profile, dbc_search_path, skip_broken_buses=True)
         except (DbcError, ProfileError) as error:
             self._config_error(error)
+            return profile
+        for error in decoder.errors:
+            self._config_error(error)
+        # A bus with a configuration error is left out; the others still run.
+        self.decoder = decoder if decoder.profile.buses else None
         return profile
 
     def _config_error(self, error: Exception) -> None:

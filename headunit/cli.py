@@ -297,9 +297,13 @@ def _trips_list(args: argparse.Namespace) -> int:
 def _config_check(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(args.profile)
-        decoder = CanDecoder(profile, tuple(args.dbc_path))
+        decoder = CanDecoder(profile, tuple(args.dbc_path), skip_broken_buses=True)
     except (ProfileError, DbcError) as error:
         print(f"headunit: {error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    for error in decoder.errors:
+        print(f"headunit: {error}", file=sys.stderr)
+    if decoder.errors:
         return EXIT_CONFIG_ERROR
     for name, loaded in decoder.dbcs.items():
         print(f"bus {name}: {loaded.path} ({len(loaded.database.messages)} messages)")

@@ -199,3 +199,44 @@ def test_two_buses_on_one_log_channel_rejected(tmp_path: Path) -> None:
 
     assert raised.value.key == "buses.chassis.log_channel"
     assert "'powertrain'" in str(raised.value)
+
+
+def test_broken_chassis_dbc_keeps_powertrain(
+    kona_dir: Path, tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN the chassis DBC with a syntax error on line 12 and the powertrain DBC intact
+    broken = (kona_dir / "ccan.dbc").read_text().splitlines()
+    line = next(i for i, text in enumerate(broken) if text.startswith(" SG_ BrakeUnknown"))
+    broken[line] = broken[line].replace("@0+", "@0?")
+    (tmp_path / "ccan.dbc").write_text("\n".join(broken) + "\n")
+    (tmp_path / "pcan.dbc").write_text((kona_dir / "pcan.dbc").read_text())
+    profile = tmp_path / "kona.toml"
+    profile.write_text(KONA_PROFILE.read_text())
+
+    headunit = HeadUnit(
+        profile, db_path,
+        inputs=InputConfig(kind="replay", replay_path=KONA_LOG, replay_speed=None),
+    )
+    soc: list[float] = []
+    headunit.state.add_observer(
+        lambda updates: soc.extend(u.value for u in updates if u.path == vss.SOC_DISPLAYED)
+    )
+    headunit.start()
+    assert headunit.input_done.wait(60)
+    headunit.stop()
+    check = cli_main(["config", "check", str(profile)])
+    error_output = capsys.readouterr().err
+
+    assert len(headunit.config_errors) == 1
+    assert f"ccan.dbc:{line + 1}:" in headunit.config_errors[0]
+    assert "BrakeUnknown" in headunit.config_errors[0]
+    assert set(soc) == {36.5}
+    assert headunit.replay_result.unknown_channel == 15283
+    assert check == 2
+    assert f"ccan.dbc:{line + 1}:" in error_output
+
+
+def cli_main(argv: list[str]) -> int:
+    from headunit import cli
+
+    return cli.main(argv)

@@ -19,6 +19,7 @@ and the previous value stays in the vehicle state until it goes stale.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import sys
@@ -30,7 +31,7 @@ from typing import Any, Callable, Iterable, Sequence
 import can
 import cantools
 
-from vehicle.dbc import LoadedDbc, load_dbc
+from vehicle.dbc import DbcError, LoadedDbc, load_dbc
 from vehicle.errorframes import describe_error_frame
 from vehicle.faults import FaultLog
 from vehicle.profile import ProfileError, SignalMapping, VehicleProfile
@@ -112,26 +113,67 @@ class CanDecoder:
     """Decode frames of one profile's buses into ``SignalUpdate``s.
 
     Raises ``DbcError`` when a DBC does not load and ``ProfileError`` when
-    the profile names a message or signal its DBC lacks. ``decode`` never
+    the profile names a message or signal its DBC lacks. With
+    ``skip_broken_buses`` it leaves such a bus out instead, keeps the error
+    in ``errors``, and ``profile`` lists only the buses that work. ``decode`` never
     raises: bad frames are skipped, counted and logged once per kind.
     """
 
     def __init__(
-        self, profile: VehicleProfile, dbc_search_path: Sequence[Path] = ()
+        self,
+        profile: VehicleProfile,
+        dbc_search_path: Sequence[Path] = (),
+        *,
+        skip_broken_buses: bool = False,
     ) -> None:
         self.profile = profile
+        #: Configuration errors of the buses left out (``skip_broken_buses``).
+        self.errors: list[DbcError | ProfileError] = []
         self.dbcs: dict[str, LoadedDbc] = {}
+        broken: set[str] = set()
         for bus in profile.buses.values():
             path = find_dbc(bus.dbc, dbc_search_path, profile.source.parent)
-            self.dbcs[bus.name] = load_dbc(path)
+            try:
+                self.dbcs[bus.name] = load_dbc(path)
+            except DbcError as error:
+                if not skip_broken_buses:
+                    raise
+                self.errors.append(error)
+                broken.add(bus.name)
         self._routes: dict[str, dict[int, _Route]] = {name: {} for name in profile.buses}
         for mapping in profile.signals.values():
-            self._add_route(mapping)
+            if mapping.bus in broken:
+                continue
+            try:
+                self._add_route(mapping)
+            except ProfileError as error:
+                if not skip_broken_buses:
+                    raise
+                self.errors.append(error)
+                broken.add(mapping.bus)
+        if broken:
+            self._drop_buses(broken)
         for routes in self._routes.values():
             for route in routes.values():
                 route.reduced = _reduced_message(route)
         self.stats = DecodeStats()
         self.faults = FaultLog(logger)
+
+    def _drop_buses(self, names: set[str]) -> None:
+        """Leave buses out, so the others run while their errors are shown."""
+        logger.error(
+            "CAN buses left out because of configuration errors: %s",
+            ", ".join(sorted(names)),
+        )
+        for name in names:
+            self.dbcs.pop(name, None)
+            self._routes.pop(name, None)
+        profile = self.profile
+        self.profile = dataclasses.replace(
+            profile,
+            buses={n: b for n, b in profile.buses.items() if n not in names},
+            signals={p: m for p, m in profile.signals.items() if m.bus not in names},
+        )
 
     def frame_ids(self, bus: str) -> set[int]:
         """Frame IDs the profile uses on ``bus``."""
