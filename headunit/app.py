@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 
 import assets
@@ -44,6 +45,8 @@ class InputConfig:
     replay_path: Path | None = None
     replay_speed: float | None = 1.0
     replay_stop_at_s: float | None = None
+    #: Time zone of the wall-clock start times in ASC headers; None: local.
+    replay_timezone: tzinfo | None = None
     time_scale: float = 1.0
     loop: bool = True
     bus_override: BusOverride = field(default_factory=BusOverride)
@@ -199,6 +202,11 @@ class HeadUnit:
                 stop=self._stop,
                 duration_s=limit,
                 monitor=self._replay_monitor,
+                reader_options=(
+                    {"timezone": self.inputs.replay_timezone}
+                    if self.inputs.replay_timezone is not None
+                    else None
+                ),
             )
         except Exception:
             logger.exception("replay of %s failed", self.inputs.replay_path)

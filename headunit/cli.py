@@ -6,9 +6,10 @@ import argparse
 import logging
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import assets
 from headunit import logs
@@ -88,6 +89,7 @@ def _build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--speed", type=float, default=None,
                         help="replay speed as a multiple of real time "
                              "(default: as fast as possible)")
+    _add_log_timezone_option(replay)
     replay.set_defaults(handler=_replay)
 
     trips = commands.add_parser("trips", help="the driving experience log")
@@ -186,7 +188,8 @@ def _replay(args: argparse.Namespace) -> int:
     headunit = HeadUnit(
         profile_path,
         args.db or default_db_path(),
-        inputs=InputConfig(kind="replay", replay_path=args.log, replay_speed=args.speed),
+        inputs=InputConfig(kind="replay", replay_path=args.log, replay_speed=args.speed,
+                           replay_timezone=args.log_timezone),
         dbc_search_path=tuple(args.dbc_path),
         parked_timeout_s=args.parked_timeout,
     )
@@ -310,6 +313,31 @@ def _config_check(args: argparse.Namespace) -> int:
         _check_bitrate(name, loaded.nominal_bitrate, profile.buses[name].bitrate)
     print(f"profile {profile.source}: {profile.name}, {len(profile.signals)} signals mapped")
     return 0
+
+
+def _add_log_timezone_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-timezone", type=_timezone, default=None, metavar="ZONE",
+        help="time zone of the start time in an ASC log's header: UTC, an "
+             "offset such as +08:00, or a name such as Asia/Shanghai "
+             "(default: this machine's local time)",
+    )
+
+
+def _timezone(text: str) -> tzinfo:
+    if text.upper() in ("UTC", "Z"):
+        return timezone.utc
+    if text[:1] in "+-":
+        try:
+            hours, _, minutes = text[1:].partition(":")
+            offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid UTC offset {text!r}") from None
+        return timezone(-offset if text[0] == "-" else offset)
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(f"unknown time zone {text!r}") from None
 
 
 def _check_bitrate(bus: str, dbc_bitrate: int | None, bus_bitrate: int | None) -> None:

@@ -377,3 +377,44 @@ def test_generated_frames_round_trip(tmp_path: Path, specs: list) -> None:
         assert len(read) == len(frames), suffix
         for got, written in zip(read, frames):
             same_frame(got, written)
+
+
+def test_replay_command_log_timezone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from headunit import cli
+    from tests.canfiles import write_dbc, write_profile
+
+    log = tmp_path / "fd.asc"
+    log.write_text(F09_ASC)
+    write_dbc(tmp_path, SPEED_DBC)
+    profile = write_profile(tmp_path, SPEED)
+
+    status = cli.main(["replay", str(log), "--profile", str(profile),
+                       "--db", str(tmp_path / "replay.db"), "--log-timezone", "+08:00"])
+    output = capsys.readouterr().out
+
+    assert status == 0
+    assert "frames read: 2" in output
+    assert "Vehicle.Speed=88.6 km/h" in output
+
+
+def test_headunit_replay_uses_log_timezone(tmp_path: Path, db_path: Path) -> None:
+    from headunit.app import HeadUnit, InputConfig
+    from tests.canfiles import write_dbc, write_profile
+
+    log = tmp_path / "fd.asc"
+    log.write_text(F09_ASC)
+    write_dbc(tmp_path, SPEED_DBC)
+    headunit = HeadUnit(
+        write_profile(tmp_path, SPEED), db_path,
+        inputs=InputConfig(kind="replay", replay_path=log, replay_speed=None,
+                           replay_timezone=UTC),
+    )
+    headunit.start()
+    assert headunit.input_done.wait(10)
+    reading = headunit.state.get(vss.SPEED)
+    headunit.stop()
+
+    expected = datetime.datetime(2025, 6, 2, 9, 15, 1, 20000, tzinfo=UTC).timestamp()
+    assert reading.timestamp == pytest.approx(expected)
