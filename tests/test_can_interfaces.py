@@ -425,3 +425,25 @@ def test_serial_interface_over_pty(tmp_path: Path, pty_pair: tuple[Path, Path]) 
 
     assert set(collector.speeds()) == {88.5}
     assert status == busstatus.RECEIVING
+
+
+def test_filters_go_to_filtering_drivers_only(tmp_path: Path) -> None:
+    applied: list = []
+
+    class KernelFilteringBus(_ScriptedBus):
+        def _apply_filters(self, filters) -> None:
+            applied.append(filters)
+
+    decoder = speed_decoder(tmp_path, "scripted", "can0")
+    kernel = CanSource(decoder, lambda updates: None,
+                       bus_factory=lambda **options: KernelFilteringBus(None, "can0"))
+    software = CanSource(decoder, lambda updates: None,
+                         bus_factory=lambda **options: _ScriptedBus(None, "can0"))
+    for source in (kernel, software):
+        source.start()
+        source.stop()
+
+    # python-can applies the constructor's filters (none) first, then ours.
+    assert applied[-1] == decoder.can_filters("powertrain")
+    assert applied[-1] == [{"can_id": 0x3C3, "can_mask": 0x7FF, "extended": False}]
+    assert len([filters for filters in applied if filters]) == 1

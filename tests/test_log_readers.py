@@ -418,3 +418,28 @@ def test_headunit_replay_uses_log_timezone(tmp_path: Path, db_path: Path) -> Non
 
     expected = datetime.datetime(2025, 6, 2, 9, 15, 1, 20000, tzinfo=UTC).timestamp()
     assert reading.timestamp == pytest.approx(expected)
+
+
+candump_like = st.text(alphabet="0123456789abcdefABCDEFRr#(). \tcan", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    stamp=st.sampled_from(["(1.5)", "(1717290903.100000)", "(.5)", "(1.)", "(1)", "(1..2)"]),
+    channel=st.sampled_from(["can0", "vcan1", "0"]),
+    rest=candump_like,
+)
+def test_fast_candump_path_agrees_with_regex(stamp: str, channel: str, rest: str) -> None:
+    from vehicle import logformats
+
+    line = f"{stamp} {channel} {rest}".strip()
+    fast = logformats._parse_plain_data_line(line)
+    if fast is None:
+        return
+    match = logformats._LINE.match(line)
+
+    assert match is not None, line
+    assert fast.arbitration_id == int(match.group("id"), 16)
+    assert bytes(fast.data) == bytes.fromhex(match.group("payload"))
+    assert fast.timestamp == float(match.group("timestamp"))
+    assert fast.is_extended_id == (len(match.group("id")) > 3)
