@@ -104,11 +104,11 @@ def retimed_log(source: Path, folder: Path, seconds: float) -> Path:
     """Write the frames of ``source`` as a candump log at full-load pacing."""
     path = folder / "full-load.log"
     step = 1.0 / FULL_LOAD_FRAMES_PER_S
-    wanted = int(seconds * FULL_LOAD_FRAMES_PER_S)
+    frame_count = int(seconds * FULL_LOAD_FRAMES_PER_S)
     start = time.time()
     lines = []
     frames = list(can.LogReader(source))
-    for index in range(wanted):
+    for index in range(frame_count):
         frame = frames[index % len(frames)]
         lines.append(
             f"({start + index * step:.6f}) {frame.channel} "

@@ -65,11 +65,11 @@ class BusMonitor:
             self._open = False
 
     def failed(self) -> None:
-        """The open interface raised or vanished; the reader reconnects."""
+        """Mark the open interface as failed; the reader then reconnects."""
         with self._lock:
             self._open = False
             self._failed = True
-            # Frames from before the failure say nothing about the new link.
+            # Frames from before the failure do not show that the new link works.
             self._last_frame = float("-inf")
 
     def frame_received(self) -> None:

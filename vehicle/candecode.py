@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 Convert = Callable[[Any], Any]
 
 
-#: Bit that tells an extended frame ID from a standard one in route keys.
+#: Bit that marks an extended frame ID in route keys.
 EXTENDED_KEY = 1 << 31
 
 
@@ -194,7 +194,7 @@ class CanDecoder:
         self.stats.unmapped_ids.update(frame_ids)
 
     def message_for(self, bus: str, frame_id: int, extended: bool = False) -> Any:
-        """The full cantools message routed for a frame ID, or None."""
+        """Return the full cantools message routed for a frame ID, or None."""
         route = self._routes[bus].get(route_key(frame_id, extended))
         return None if route is None else route.message
 
@@ -245,7 +245,7 @@ class CanDecoder:
             if raw is None:
                 # A multiplexed signal that this frame's multiplexer value omits.
                 continue
-            # The range test inline; _valid tells NaN and out of range apart.
+            # The range test runs inline; _valid then separates NaN from out of range.
             if not (output.low <= raw <= output.high) and not self._valid(
                 route, output, raw
             ):
@@ -273,11 +273,12 @@ class CanDecoder:
         frame: can.Message,
         bus: str,
     ) -> dict[str, Any] | None:
-        """Tell a multiplexer value that no mapped signal uses from a bad frame.
+        """Decode a frame that the reduced message rejected with the full message.
 
-        The reduced message knows only the multiplexer values of mapped
-        signals, so the full message decides whether the frame is valid and
-        decodes the signals outside the multiplexer.
+        The reduced message contains only the multiplexer values of mapped
+        signals, so a frame with another value fails there. The full message
+        decides whether the frame is valid and decodes the signals outside
+        the multiplexer; a frame it rejects too is counted and logged.
         """
         if route.reduced is not route.message:
             try:
@@ -297,7 +298,7 @@ class CanDecoder:
         return None
 
     def _valid(self, route: _Route, output: _Output, value: Any) -> bool:
-        """Whether a decoded value is a measurement; log it once if not."""
+        """Check that a decoded value is a measurement, and log it once if not."""
         if isinstance(value, float) and not math.isfinite(value):
             problem = "is not a finite number"
         elif (output.minimum is not None and value < output.minimum) or (
@@ -377,7 +378,7 @@ class CanDecoder:
 
 
 def _reduced_message(route: _Route) -> cantools.database.Message:
-    """A copy of the route's message with only the signals it needs."""
+    """Build a copy of the route's message with only the signals it needs."""
     message = route.message
     needed: dict[str, cantools.database.Signal] = {}
     for output in route.outputs:

@@ -161,7 +161,7 @@ class CanSource:
     def start(self) -> None:
         """Open every bus once, then start one reader thread per bus.
 
-        The first attempt runs in the caller's thread, so ``buses`` holds
+        The first attempt runs in the caller's thread, so ``buses`` contains
         every bus that opened when this returns; the threads retry the rest.
         """
         self._stop.clear()
@@ -183,7 +183,7 @@ class CanSource:
         self._threads.clear()
 
     def status(self) -> str:
-        """The worst status of the profile's buses (see ``vehicle.busstatus``)."""
+        """Return the worst status of the profile's buses (see ``vehicle.busstatus``)."""
         return worst_status(monitor.status() for monitor in self.monitors.values())
 
     def bus_options(self, name: str) -> dict[str, Any]:

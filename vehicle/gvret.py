@@ -36,7 +36,7 @@ _REQUIRED = ("time stamp", "id", "extended", "bus", "len")
 
 
 def is_gvret_header(line: str) -> bool:
-    """Whether ``line`` is the header line of a GVRET CSV file."""
+    """Return whether ``line`` is the header line of a GVRET CSV file."""
     return line.lstrip("\ufeff").strip().lower().startswith(GVRET_FIRST_COLUMN + ",")
 
 

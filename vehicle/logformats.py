@@ -1,9 +1,9 @@
 """Readers for recorded CAN logs that plug into ``can.LogReader``.
 
-python-can 4.6's candump reader stops at the first line it cannot split
-(a truncated last line ends the whole replay), treats an ID with the
+python-can 4.6's candump reader stops at the first line it cannot split,
+so a truncated last line ends the whole replay. It treats an ID with the
 SocketCAN error flag as a data frame unless the bus-error class bit is
-also set, and reads a trailing direction marker only in lower case. The
+also set, and it reads a trailing direction marker only in lower case. The
 reader here accepts every ``candump -l`` dialect the field produces, and
 also candump's screen output (``candump -e``, ``-t a``, ``-x``) that
 testers save as a log. It skips what it cannot read with one warning that
