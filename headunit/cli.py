@@ -257,6 +257,8 @@ def _print_replay_counts(headunit: HeadUnit, elapsed_s: float) -> None:
     print(f"frames skipped, ID not used by the profile: {stats.unmapped}"
           + (f" ({unmapped})" if unmapped else ""))
     print(f"error frames skipped: {stats.error_frames}")
+    for kind, count in sorted(stats.bus_errors.items()):
+        print(f"  {kind}: {count}")
     print(f"remote frames skipped: {stats.remote_frames}")
     print(f"frames that failed to decode: {stats.faults}")
     if result is not None:

@@ -267,15 +267,12 @@ def test_recorded_bus_off_shows_lost(tmp_path: Path) -> None:
     )
     monitor = busstatus.BusMonitor(lost_after_s=60)
 
-    class BusOffWatch:
-        def __call__(self, frame) -> None: ...
-
     replay_log(log, decoder, lambda updates: None, monitor=monitor)
-    status_after_data = monitor.status()
-    monitor.bus_off()
+    status_after_bus_off = monitor.status()
+    monitor.frame_received()
 
-    assert status_after_data == busstatus.RECEIVING
-    assert monitor.status() == busstatus.LOST
+    assert status_after_bus_off == busstatus.LOST
+    assert monitor.status() == busstatus.RECEIVING
     assert decoder.stats.bus_errors["bus off"] == 1
 
 

@@ -396,6 +396,7 @@ def test_replay_command_log_timezone(
 
     assert status == 0
     assert "frames read: 2" in output
+    assert "error frames skipped: 0" in output
     assert "Vehicle.Speed=88.6 km/h" in output
 
 
@@ -443,3 +444,23 @@ def test_fast_candump_path_agrees_with_regex(stamp: str, channel: str, rest: str
     assert bytes(fast.data) == bytes.fromhex(match.group("payload"))
     assert fast.timestamp == float(match.group("timestamp"))
     assert fast.is_extended_id == (len(match.group("id")) > 3)
+
+
+def test_replay_command_prints_bus_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from headunit import cli
+    from tests.canfiles import write_dbc, write_profile
+
+    log = tmp_path / "errors.log"
+    log.write_text(CANDUMP_SCREEN)
+    write_dbc(tmp_path, SPEED_DBC)
+    profile = write_profile(tmp_path, SPEED)
+
+    status = cli.main(["replay", str(log), "--profile", str(profile),
+                       "--db", str(tmp_path / "replay.db")])
+    output = capsys.readouterr().out
+
+    assert status == 0
+    assert "error frames skipped: 1" in output
+    assert "  controller warning: RX errors: 1" in output

@@ -378,7 +378,10 @@ def replay_log(
                 if delay > REPLAY_SLEEP_MIN_S:
                     time.sleep(delay)
             if monitor is not None:
-                monitor.frame_received()
+                if frame.is_error_frame and is_bus_off(frame):
+                    monitor.bus_off()
+                else:
+                    monitor.frame_received()
             bus = single_bus
             if bus is None:
                 channel = frame.channel
