@@ -82,7 +82,11 @@ class _Route:
 
 @dataclass
 class DecodeStats:
-    """Counts of what the decoder did with the frames it saw."""
+    """Counts of what the decoder did with the frames it saw.
+
+    NOTE: the reader threads of several buses add to one instance without a
+    lock, so with two or more live buses a count may miss a few frames.
+    """
 
     frames: int = 0
     decoded: int = 0
