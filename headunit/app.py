@@ -50,6 +50,8 @@ class InputConfig:
     time_scale: float = 1.0
     loop: bool = True
     bus_override: BusOverride = field(default_factory=BusOverride)
+    #: Overrides for single buses by name; what they set wins over ``bus_override``.
+    bus_overrides: dict[str, BusOverride] = field(default_factory=dict)
 
 
 class HeadUnit:
@@ -73,6 +75,13 @@ class HeadUnit:
         self.replay_result: ReplayResult | None = None
         self.decoder: CanDecoder | None = None
         self.profile = self._load_profile(profile_path, dbc_search_path)
+        for name in self.inputs.bus_overrides:
+            if name not in self.profile.buses:
+                self._config_error(ProfileError(
+                    self.profile.source, f"buses.{name}",
+                    "an --interface or --channel override names this bus, "
+                    f"but the profile has only {', '.join(sorted(self.profile.buses))}",
+                ))
 
         self.store = Store(db_path)
         self.trip_log = TripLog(self.store)
@@ -144,7 +153,13 @@ class HeadUnit:
             self._simulator = Simulator(
                 self.decoder, time_scale=self.inputs.time_scale, loop=self.inputs.loop
             )
-        overrides = {name: self.inputs.bus_override for name in self.profile.buses}
+        every = self.inputs.bus_override
+        overrides = {}
+        for name in self.profile.buses:
+            own = self.inputs.bus_overrides.get(name, BusOverride())
+            overrides[name] = BusOverride(
+                own.interface or every.interface, own.channel or every.channel
+            )
         self._can_source = CanSource(self.decoder, self.state.update, overrides)
         self._can_source.start()
         if self._simulator is not None:

@@ -64,8 +64,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="end the replay after this many seconds of the recording")
     run.add_argument("--time-scale", type=float, default=1.0,
                      help="demo only: simulated seconds per real second (default: 1)")
-    run.add_argument("--interface", help="python-can interface instead of the profile's")
-    run.add_argument("--channel", help="CAN channel instead of the profile's")
+    _add_bus_override_options(run)
     run.add_argument("--screenshot", type=Path, metavar="PNG",
                      help="render the window offscreen to this PNG once the input "
                           "has settled, then exit")
@@ -150,8 +149,14 @@ def _run(args: argparse.Namespace) -> int:
     elif args.profile is None:
         inputs = InputConfig(kind="demo", time_scale=args.time_scale)
     else:
+        try:
+            overrides = _bus_overrides(args.interface, args.channel)
+        except ValueError as error:
+            print(f"headunit: {error}", file=sys.stderr)
+            return EXIT_CONFIG_ERROR
         inputs = InputConfig(
-            kind="bus", bus_override=BusOverride(args.interface, args.channel)
+            kind="bus", bus_override=overrides.pop("", BusOverride()),
+            bus_overrides=overrides,
         )
     try:
         width, height = (int(part) for part in args.size.lower().split("x"))
@@ -315,6 +320,36 @@ def _config_check(args: argparse.Namespace) -> int:
         _check_bitrate(name, loaded.nominal_bitrate, profile.buses[name].bitrate)
     print(f"profile {profile.source}: {profile.name}, {len(profile.signals)} signals mapped")
     return 0
+
+
+def _add_bus_override_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--interface", action="append", default=[], metavar="[BUS=]INTERFACE",
+        help="python-can interface instead of the profile's, for every bus or, "
+             "with BUS=, for that bus only (repeatable)",
+    )
+    parser.add_argument(
+        "--channel", action="append", default=[], metavar="[BUS=]CHANNEL",
+        help="CAN channel instead of the profile's, for every bus or, with "
+             "BUS=, for that bus only (repeatable)",
+    )
+
+
+def _bus_overrides(interfaces: list[str], channels: list[str]) -> dict[str, BusOverride]:
+    """Parse --interface and --channel values into overrides by bus name.
+
+    The key "" holds the values given without a bus name.
+    """
+    overrides: dict[str, BusOverride] = {}
+    for values, attribute in ((interfaces, "interface"), (channels, "channel")):
+        for value in values:
+            bus, separator, setting = value.partition("=")
+            if not separator:
+                bus, setting = "", value
+            if not setting:
+                raise ValueError(f"--{attribute} {value!r} names no {attribute}")
+            setattr(overrides.setdefault(bus, BusOverride()), attribute, setting)
+    return overrides
 
 
 def _add_log_timezone_option(parser: argparse.ArgumentParser) -> None:

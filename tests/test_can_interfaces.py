@@ -444,3 +444,54 @@ def test_filters_go_to_filtering_drivers_only(tmp_path: Path) -> None:
     assert applied[-1] == decoder.can_filters("powertrain")
     assert applied[-1] == [{"can_id": 0x3C3, "can_mask": 0x7FF, "extended": False}]
     assert len([filters for filters in applied if filters]) == 1
+
+
+def test_channel_override_per_bus(tmp_path: Path, db_path: Path) -> None:
+    from headunit import cli
+
+    write_dbc(tmp_path, SPEED_DBC)
+    write_dbc(tmp_path, SPEED_DBC.replace("963 Speed", "964 Speed2"), name="chassis.dbc")
+    first, second = f"test-{uuid.uuid4().hex}", f"test-{uuid.uuid4().hex}"
+    buses = (
+        '[buses.powertrain]\ninterface = "socketcan"\nchannel = "can0"\ndbc = "test.dbc"\n'
+        '[buses.chassis]\ninterface = "socketcan"\nchannel = "can1"\ndbc = "chassis.dbc"\n'
+    )
+    profile = write_profile(
+        tmp_path,
+        {vss.SPEED: ("powertrain.Speed", "VehSpeed"),
+         vss.LOW_VOLTAGE_BATTERY_VOLTAGE: ("chassis.Speed2", "VehSpeed")},
+        buses=buses,
+    )
+    overrides = cli._bus_overrides(
+        ["virtual"], [f"powertrain={first}", f"chassis={second}"]
+    )
+    headunit = HeadUnit(profile, db_path, inputs=InputConfig(
+        kind="bus", bus_override=overrides.pop(""), bus_overrides=overrides,
+    ))
+    headunit.start()
+    try:
+        with can.Bus(interface="virtual", channel=second) as car:
+            car.send(can.Message(arbitration_id=0x3C4, is_extended_id=False,
+                                 data=bytes.fromhex("00000C8000000000")))
+            assert wait_for(
+                lambda: headunit.state.value(vss.LOW_VOLTAGE_BATTERY_VOLTAGE) is not None
+            )
+    finally:
+        headunit.stop()
+
+    assert headunit.config_errors == []
+    assert headunit.state.value(vss.SPEED) is None
+    assert headunit.state.get(vss.LOW_VOLTAGE_BATTERY_VOLTAGE).value == pytest.approx(32.0)
+
+
+def test_override_of_unknown_bus_is_config_error(tmp_path: Path, db_path: Path) -> None:
+    from vehicle.cansource import BusOverride
+
+    decoder = speed_decoder(tmp_path, "virtual", f"test-{uuid.uuid4().hex}")
+    headunit = HeadUnit(decoder.profile.source, db_path, inputs=InputConfig(
+        kind="bus", bus_overrides={"chasis": BusOverride(channel="can1")},
+    ))
+    headunit.store.close()
+
+    assert len(headunit.config_errors) == 1
+    assert "buses.chasis" in headunit.config_errors[0]
