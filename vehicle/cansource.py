@@ -348,31 +348,35 @@ def replay_log(
     result = ReplayResult()
     buses = decoder.profile.buses
     only = next(iter(buses.values()))
-    single_bus = only.name if len(buses) == 1 and only.log_channel is None else None
-    by_channel: dict[object, str | None] = {}
-    keys = {name: decoder.routed_keys(name) for name in buses}
+    # (bus name, route keys) per recorded channel; None for no bus.
+    targets: dict[object, tuple[str, frozenset[int]] | None] = {}
+    single = None
+    if len(buses) == 1 and only.log_channel is None:
+        single = (only.name, decoder.routed_keys(only.name))
     unmapped = 0
     unmapped_ids: set[int] = set()
+    frames = 0
+    first: float | None = None
+    last: float | None = None
+    is_stopped = stop.is_set if stop is not None else None
     wall_start = time.monotonic()
     reader = can.LogReader(path, **(reader_options or {}))
     if monitor is not None:
         monitor.opened()
     try:
         for frame in reader:
-            if stop is not None and stop.is_set():
+            if is_stopped is not None and is_stopped():
                 break
-            if result.first_timestamp is None:
-                result.first_timestamp = frame.timestamp
+            timestamp = frame.timestamp
+            if first is None:
+                first = timestamp
                 wall_start = time.monotonic()
-            elif duration_s is not None and (
-                frame.timestamp - result.first_timestamp > duration_s
-            ):
+            elif duration_s is not None and timestamp - first > duration_s:
                 break
-            result.frames += 1
-            result.last_timestamp = frame.timestamp
+            frames += 1
+            last = timestamp
             if speed:
-                due = wall_start + (frame.timestamp - result.first_timestamp) / speed
-                delay = due - time.monotonic()
+                delay = wall_start + (timestamp - first) / speed - time.monotonic()
                 # Frames due within REPLAY_SLEEP_MIN_S go out together: one
                 # wake-up per frame would cost more CPU than decoding them.
                 if delay > REPLAY_SLEEP_MIN_S:
@@ -382,34 +386,40 @@ def replay_log(
                     monitor.bus_off()
                 else:
                     monitor.frame_received()
-            bus = single_bus
-            if bus is None:
+            target = single
+            if target is None:
                 channel = frame.channel
-                if channel not in by_channel:
-                    by_channel[channel] = _bus_for_channel(decoder, channel)
-                bus = by_channel[channel]
-            if bus is None:
-                result.unknown_channel += 1
-                decoder.faults.report(
-                    ("channel", frame.channel),
-                    "frames on channel %s match no bus of the profile; skipped",
-                    frame.channel,
-                )
-                continue
+                if channel not in targets:
+                    name = _bus_for_channel(decoder, channel)
+                    targets[channel] = (
+                        None if name is None else (name, decoder.routed_keys(name))
+                    )
+                target = targets[channel]
+                if target is None:
+                    result.unknown_channel += 1
+                    decoder.faults.report(
+                        ("channel", channel),
+                        "frames on channel %s match no bus of the profile; skipped",
+                        channel,
+                    )
+                    continue
             # Drop unused IDs before calling the decoder: most frames of a
             # recording are not mapped, and the call costs more than the test.
             frame_id = frame.arbitration_id
             key = frame_id | EXTENDED_KEY if frame.is_extended_id else frame_id
-            if key not in keys[bus] and not frame.is_error_frame:
+            if key not in target[1] and not frame.is_error_frame:
                 unmapped += 1
                 unmapped_ids.add(frame_id)
                 continue
-            updates = decoder.decode(frame, bus)
+            updates = decoder.decode(frame, target[0])
             if updates:
                 sink(updates)
     finally:
         reader.stop()
         decoder.count_unmapped(unmapped, unmapped_ids)
+        result.frames = frames
+        result.first_timestamp = first
+        result.last_timestamp = last
     result.skipped_lines = getattr(reader, "skipped_lines", 0)
     return result
 
