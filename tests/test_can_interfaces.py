@@ -495,3 +495,50 @@ def test_override_of_unknown_bus_is_config_error(tmp_path: Path, db_path: Path) 
 
     assert len(headunit.config_errors) == 1
     assert "buses.chasis" in headunit.config_errors[0]
+
+
+@pytest.mark.parametrize(
+    ("bus_lines", "key"),
+    [
+        ('options = { can_filters = [] }\n', "buses.chassis.options.can_filters"),
+        ('options = { channel = "can7" }\n', "buses.chassis.options.channel"),
+        ("log_channel = true\n", "buses.chassis.log_channel"),
+        ("log_channel = 0\n", "buses.chassis.log_channel"),
+    ],
+)
+def test_multi_bus_profile_errors_name_key(
+    tmp_path: Path, bus_lines: str, key: str
+) -> None:
+    from vehicle.profile import ProfileError
+
+    write_dbc(tmp_path, SPEED_DBC)
+    buses = (
+        '[buses.powertrain]\ninterface = "socketcan"\nchannel = "can0"\n'
+        'dbc = "test.dbc"\nlog_channel = 0\n'
+        '[buses.chassis]\ninterface = "socketcan"\nchannel = "can1"\ndbc = "test.dbc"\n'
+        + bus_lines
+    )
+    profile = write_profile(tmp_path, {vss.SPEED: ("Speed", "VehSpeed")}, buses=buses)
+
+    with pytest.raises(ProfileError) as raised:
+        load_profile(profile)
+
+    assert raised.value.key == key
+    assert str(profile) in str(raised.value)
+
+
+def test_two_buses_on_one_channel_rejected(tmp_path: Path) -> None:
+    from vehicle.profile import ProfileError
+
+    write_dbc(tmp_path, SPEED_DBC)
+    buses = (
+        '[buses.powertrain]\ninterface = "socketcan"\nchannel = "can0"\ndbc = "test.dbc"\n'
+        '[buses.chassis]\ninterface = "socketcan"\nchannel = "can0"\ndbc = "test.dbc"\n'
+    )
+    profile = write_profile(tmp_path, {vss.SPEED: ("Speed", "VehSpeed")}, buses=buses)
+
+    with pytest.raises(ProfileError) as raised:
+        load_profile(profile)
+
+    assert raised.value.key == "buses.chassis.channel"
+    assert "'powertrain' already reads socketcan channel 'can0'" in str(raised.value)
