@@ -542,3 +542,40 @@ def test_two_buses_on_one_channel_rejected(tmp_path: Path) -> None:
 
     assert raised.value.key == "buses.chassis.channel"
     assert "'powertrain' already reads socketcan channel 'can0'" in str(raised.value)
+
+
+def test_slcan_opens_listen_only(tmp_path: Path, pty_pair: tuple[Path, Path]) -> None:
+    import serial
+
+    head_unit, adapter_port = pty_pair
+    decoder = speed_decoder(
+        tmp_path, "slcan", str(head_unit),
+        "bitrate = 500000\noptions = { sleep_after_open = 0 }\n",
+    )
+    collector = Collector()
+    source = CanSource(decoder, collector)
+    with serial.Serial(str(adapter_port), timeout=0.2) as adapter:
+        source.start()
+        try:
+            # GIVEN the adapter side of an SLCAN link: the head unit's commands
+            # arrive here, and frames written here reach the head unit.
+            received = bytearray()
+
+            def listen_only_seen() -> bool:
+                received.extend(adapter.read(64))
+                return b"L\r" in received
+
+            assert wait_for(listen_only_seen)
+            for _ in range(10):
+                adapter.write(b"t3C380000229200000000\r")
+            assert wait_for(lambda: len(collector.speeds()) == 10)
+        finally:
+            source.stop()
+        received.extend(adapter.read(64))
+
+    lines = bytes(received).split(b"\r")
+    assert b"S6" in lines  # 500 kbit/s
+    assert b"L" in lines  # listen-only
+    assert b"O" not in lines
+    assert not [line for line in lines if line[:1] in (b"t", b"T", b"r", b"R")]
+    assert set(collector.speeds()) == {88.5}
