@@ -120,9 +120,11 @@ class CanSource:
     """Read the profile's buses in threads of their own and push updates.
 
     Each bus gets a reader thread that opens it through ``bus_factory``
-    (``can.Bus`` by default) with the profile's interface, channel, options,
-    listen-only options and ``can_filters``, wraps it in ``ReadOnlyBus`` and
-    reads it. When opening fails or the open bus raises, the thread logs
+    (``can.Bus`` by default) with the profile's interface, channel, options
+    and listen-only options, sets ``can_filters`` where the driver filters,
+    wraps it in ``ReadOnlyBus`` and reads it. An interface that python-can
+    does not know, or options it rejects, leave the bus at "no bus" with
+    one error in the log, since reopening cannot help. When opening fails or the open bus raises, the thread logs
     the fault once per kind, marks the bus lost and reopens it with
     exponential backoff. A python-can ``Notifier`` would stop for good at
     the first error, so the threads loop on ``recv`` themselves.
