@@ -464,3 +464,15 @@ def test_replay_command_prints_bus_errors(
     assert status == 0
     assert "error frames skipped: 1" in output
     assert "  controller warning: RX errors: 1" in output
+
+
+def test_asc_classic_symbolic_name_read(tmp_path: Path) -> None:
+    log = tmp_path / "named.asc"
+    log.write_text(ASC_HEADER + "   1.000000 1  3C3  Speed  Rx   d 8 00 00 22 92 00 00 00 00\n")
+
+    reader = AscReader(log)
+    frames = list(reader)
+
+    assert [frame.arbitration_id for frame in frames] == [0x3C3]
+    assert bytes(frames[0].data) == bytes.fromhex("0000229200000000")
+    assert reader.ignored_events == 0

@@ -127,6 +127,8 @@ class AscReader(TextIOMessageReader):
     ) -> can.Message | None:
         if tokens[0].lower() == "errorframe":
             return can.Message(timestamp=timestamp, channel=channel, is_error_frame=True)
+        if len(tokens) > 3 and tokens[1] not in _DIRECTIONS and tokens[2] in _DIRECTIONS:
+            tokens = [tokens[0], *tokens[2:]]  # a symbolic name after the ID
         if len(tokens) < 3 or tokens[1] not in _DIRECTIONS:
             return None  # chip status, J1939 and other per-channel events
         can_id, extended = self._frame_id(tokens[0])
