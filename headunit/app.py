@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 
 import assets
@@ -22,6 +23,7 @@ from headunit.status import Status
 from headunit.tips import Tip, best_tip, load_tips
 from sync.store import Store
 from sync.triplog import TripLog
+from vehicle import busstatus
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
 from vehicle.dbc import DbcError
@@ -32,8 +34,6 @@ from vehicle.simulator import Simulator
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "zh_CN"
-#: Time without any decoded value after which the vehicle bus counts as lost.
-BUS_SILENCE_S = 2.0
 #: The GPS source's states on the status bar's ladder.
 _GPS_LADDER = {
     GpsStatus.NO_GPSD: status.GPS_NONE,
@@ -55,9 +55,13 @@ class InputConfig:
     replay_path: Path | None = None
     replay_speed: float | None = 1.0
     replay_stop_at_s: float | None = None
+    #: Time zone of the wall-clock start times in ASC headers; None: local.
+    replay_timezone: tzinfo | None = None
     time_scale: float = 1.0
     loop: bool = True
     bus_override: BusOverride = field(default_factory=BusOverride)
+    #: Overrides for single buses by name; what they set wins over ``bus_override``.
+    bus_overrides: dict[str, BusOverride] = field(default_factory=dict)
     #: gpsd to read the position from, as (host, port); None runs without GPS.
     #: NOTE: GPS updates carry the wall-clock time of their arrival, so next
     #: to a replay or a demo faster than real time the two clocks differ.
@@ -85,6 +89,13 @@ class HeadUnit:
         self.replay_result: ReplayResult | None = None
         self.decoder: CanDecoder | None = None
         self.profile = self._load_profile(profile_path, dbc_search_path)
+        for name in self.inputs.bus_overrides:
+            if name not in self.profile.buses:
+                self._config_error(ProfileError(
+                    self.profile.source, f"buses.{name}",
+                    "an --interface or --channel override names this bus, "
+                    f"but the profile has only {', '.join(sorted(self.profile.buses))}",
+                ))
 
         self.store = Store(db_path)
         self.trip_log = TripLog(self.store)
@@ -98,6 +109,7 @@ class HeadUnit:
         self.gps_source: GpsSource | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
+        self._replay_monitor = busstatus.BusMonitor()
         self._stop = threading.Event()
 
     @classmethod
@@ -118,22 +130,22 @@ class HeadUnit:
 
     def status(self) -> Status:
         """Return the current state of the vehicle bus, GPS and sync."""
-        return Status(bus=self._bus_status(), gps=_GPS_LADDER[self.gps_status])
+        return Status(bus=self.bus_status, gps=_GPS_LADDER[self.gps_status])
 
-    def _bus_status(self) -> str:
-        if self.decoder is None:
-            return status.BUS_NONE
-        if self.decoder.stats.frames == 0:
-            return status.BUS_WAITING
-        if self.input_done.is_set() and self.inputs.kind == "replay":
-            return status.BUS_LOST
-        # Frames carry the state's clock; none for a while means the bus fell silent.
-        reading_times = [
-            reading.timestamp for reading in self.state.snapshot().readings.values()
-        ]
-        if reading_times and self.state.now - max(reading_times) > BUS_SILENCE_S:
-            return status.BUS_LOST
-        return status.BUS_RECEIVING
+    @property
+    def bus_status(self) -> str:
+        """Health of the vehicle CAN input, worst bus first.
+
+        One of ``"lost"`` (frames stopped, the interface failed or went
+        bus-off: show "vehicle bus lost"), ``"no bus"`` (no CAN input, or
+        it never opened), ``"silent"`` (open, nothing received yet) and
+        ``"receiving"``. Cheap enough to read on every UI refresh.
+        """
+        if self._can_source is not None:
+            return self._can_source.status()
+        if self.inputs.kind == "replay" and self.decoder is not None:
+            return self._replay_monitor.status()
+        return busstatus.NO_BUS
 
     @property
     def gps_status(self) -> GpsStatus:
@@ -171,7 +183,13 @@ class HeadUnit:
             self._simulator = Simulator(
                 self.decoder, time_scale=self.inputs.time_scale, loop=self.inputs.loop
             )
-        overrides = {name: self.inputs.bus_override for name in self.profile.buses}
+        every = self.inputs.bus_override
+        overrides = {}
+        for name in self.profile.buses:
+            own = self.inputs.bus_overrides.get(name, BusOverride())
+            overrides[name] = BusOverride(
+                own.interface or every.interface, own.channel or every.channel
+            )
         self._can_source = CanSource(self.decoder, self.state.update, overrides)
         self._can_source.start()
         if self._simulator is not None:
@@ -205,9 +223,14 @@ class HeadUnit:
             self._config_error(error)
             return load_profile(assets.DEMO_PROFILE)
         try:
-            self.decoder = CanDecoder(profile, dbc_search_path)
+            decoder = CanDecoder(profile, dbc_search_path, skip_broken_buses=True)
         except (DbcError, ProfileError) as error:
             self._config_error(error)
+            return profile
+        for error in decoder.errors:
+            self._config_error(error)
+        # A bus with a configuration error is left out; the others still run.
+        self.decoder = decoder if decoder.profile.buses else None
         return profile
 
     def _config_error(self, error: Exception) -> None:
@@ -225,6 +248,12 @@ class HeadUnit:
                 speed=self.inputs.replay_speed,
                 stop=self._stop,
                 duration_s=limit,
+                monitor=self._replay_monitor,
+                reader_options=(
+                    {"timezone": self.inputs.replay_timezone}
+                    if self.inputs.replay_timezone is not None
+                    else None
+                ),
             )
         except Exception:
             logger.exception("replay of %s failed", self.inputs.replay_path)

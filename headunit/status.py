@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Vehicle bus states: no bus configured or its configuration failed; bus
-#: open but no frame yet; frames arriving; frames stopped arriving.
-BUS_NONE = "none"
-BUS_WAITING = "waiting"
-BUS_RECEIVING = "receiving"
-BUS_LOST = "lost"
+from vehicle import busstatus
+
+#: Vehicle bus states, as ``vehicle.busstatus`` defines them: frames stopped
+#: arriving; no bus configured or it never opened; open but nothing yet;
+#: frames arriving.
+BUS_LOST = busstatus.LOST
+BUS_NONE = busstatus.NO_BUS
+BUS_WAITING = busstatus.SILENT
+BUS_RECEIVING = busstatus.RECEIVING
 
 #: GPS states.
 GPS_NONE = "none"

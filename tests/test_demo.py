@@ -113,6 +113,6 @@ def test_bus_status_follows_the_demo(db_path: Path) -> None:
     after = headunit.status().bus
     headunit.stop()
 
-    assert before == "waiting"
+    assert before == "no bus"
     assert during == "receiving"
     assert after == "lost"

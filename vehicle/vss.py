@@ -34,6 +34,11 @@ ENGINE_SPEED = "Vehicle.Powertrain.CombustionEngine.Speed"
 COOLANT_TEMPERATURE = "Vehicle.Powertrain.CombustionEngine.ECT"
 FUEL_LEVEL = "Vehicle.Powertrain.FuelSystem.RelativeLevel"
 LOW_VOLTAGE_BATTERY_VOLTAGE = "Vehicle.LowVoltageBattery.CurrentVoltage"
+BATTERY_VOLTAGE = "Vehicle.Powertrain.TractionBattery.CurrentVoltage"
+BATTERY_CURRENT = "Vehicle.Powertrain.TractionBattery.CurrentCurrent"
+BATTERY_TEMPERATURE_MAX = "Vehicle.Powertrain.TractionBattery.Temperature.Max"
+CELL_VOLTAGE_MAX = "Vehicle.Powertrain.TractionBattery.CellVoltage.Max"
+CELL_VOLTAGE_MIN = "Vehicle.Powertrain.TractionBattery.CellVoltage.Min"
 LATITUDE = "Vehicle.CurrentLocation.Latitude"
 LONGITUDE = "Vehicle.CurrentLocation.Longitude"
 HEADING = "Vehicle.CurrentLocation.Heading"
@@ -87,6 +92,13 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(COOLANT_TEMPERATURE, "celsius", "float", "Engine coolant temperature", 10.0),
         VssSignal(FUEL_LEVEL, "percent", "float", "Fuel level in the tank", 30.0),
         VssSignal(LOW_VOLTAGE_BATTERY_VOLTAGE, "V", "float", "12 V battery voltage", 10.0),
+        VssSignal(BATTERY_VOLTAGE, "V", "float", "Traction battery voltage", 2.0),
+        VssSignal(BATTERY_CURRENT, "A", "float",
+                  "Traction battery current, positive when discharging", 2.0),
+        VssSignal(BATTERY_TEMPERATURE_MAX, "celsius", "float",
+                  "Warmest cell of the traction battery", 10.0),
+        VssSignal(CELL_VOLTAGE_MAX, "V", "float", "Highest cell voltage", 10.0),
+        VssSignal(CELL_VOLTAGE_MIN, "V", "float", "Lowest cell voltage", 10.0),
         VssSignal(LATITUDE, "degrees", "double", "Latitude (WGS 84)", 5.0),
         VssSignal(LONGITUDE, "degrees", "double", "Longitude (WGS 84)", 5.0),
         VssSignal(HEADING, "degrees", "double", "Heading over ground", 5.0),
