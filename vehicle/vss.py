@@ -39,6 +39,18 @@ LONGITUDE = "Vehicle.CurrentLocation.Longitude"
 HEADING = "Vehicle.CurrentLocation.Heading"
 DTC_LIST = "Vehicle.OBD.DTCList"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+VIN = "Vehicle.VehicleIdentification.VIN"
+OBD_FREEZE_DTC = "Vehicle.OBD.FreezeDTC"
+OBD_DTC_COUNT = "Vehicle.OBD.Status.DTCCount"
+OBD_MIL_ON = "Vehicle.OBD.Status.IsMILOn"
+OBD_ENGINE_LOAD = "Vehicle.OBD.EngineLoad"
+OBD_THROTTLE_POSITION = "Vehicle.OBD.ThrottlePosition"
+OBD_MAF = "Vehicle.OBD.MAF"
+OBD_INTAKE_TEMPERATURE = "Vehicle.OBD.IntakeTemp"
+OBD_RUN_TIME = "Vehicle.OBD.RunTime"
+# NOTE: VSS 4 has no leaf for pending DTCs (mode 07); this path follows
+# the naming of Vehicle.OBD.DTCList and is the project's own.
+OBD_PENDING_DTC_LIST = "Vehicle.OBD.PendingDTCList"
 
 # VSS encodes the selected gear as int8: negative for reverse, 0 for
 # neutral, 126 for park and 127 for drive.
@@ -67,6 +79,16 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(HEADING, "degrees", "double", "Heading over ground", 5.0),
         VssSignal(DTC_LIST, "", "string[]", "Diagnostic trouble codes present", 60.0),
         VssSignal(IS_CHARGING, "", "boolean", "Traction battery is charging", 10.0),
+        VssSignal(VIN, "", "string", "Vehicle identification number", 86400.0),
+        VssSignal(OBD_FREEZE_DTC, "", "string", "DTC that stored the freeze frame", 60.0),
+        VssSignal(OBD_DTC_COUNT, "", "uint8", "Number of stored DTCs", 60.0),
+        VssSignal(OBD_MIL_ON, "", "boolean", "Malfunction indicator lamp is on", 60.0),
+        VssSignal(OBD_PENDING_DTC_LIST, "", "string[]", "Pending DTCs (mode 07)", 60.0),
+        VssSignal(OBD_ENGINE_LOAD, "percent", "float", "Calculated engine load", 2.0),
+        VssSignal(OBD_THROTTLE_POSITION, "percent", "float", "Throttle position", 2.0),
+        VssSignal(OBD_MAF, "g/s", "float", "Mass air flow", 5.0),
+        VssSignal(OBD_INTAKE_TEMPERATURE, "celsius", "float", "Intake air temperature", 30.0),
+        VssSignal(OBD_RUN_TIME, "s", "uint32", "Time since engine start", 30.0),
     )
 }
 
