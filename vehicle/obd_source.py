@@ -187,11 +187,31 @@ class ObdSource:
             return self._probe()
         if self._voltage_says_asleep():
             return self.config.sleep_check_s
+        self.poll_once()
+        return 0.0
+
+    def connect(self) -> bool:
+        """Open the adapter and read the supported PIDs; return whether polling can start.
+
+        The thread does this by itself; tools and tests call it to drive
+        the source step by step without ``start``.
+        """
+        self._connect()
+        return self.state is ObdState.POLLING
+
+    def poll_once(self) -> None:
+        """Poll the PIDs that are due, and the DTCs when their time has come."""
+        if self.state is not ObdState.POLLING:
+            return
         self._poll_round()
         if self._silent >= self.config.silent_requests:
             self._set_state(ObdState.ASLEEP, "no answer from the car")
             self._next_probe = time.monotonic() + self._backoff()
-        return 0.0
+
+    def query(self, command: OBDCommand) -> OBDResponse:
+        """Send one python-OBD command now and return python-OBD's response."""
+        response, _ = self._query(command)
+        return response
 
     def _connect(self) -> float:
         with self._lock:
