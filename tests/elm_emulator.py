@@ -81,7 +81,7 @@ class Emulator:
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise RuntimeError(f"the ELM327 emulator did not start: {self.batch.read_text()}")
             time.sleep(0.05)
-        self.run("emulator.answer['ELM_VOLTAGE'] = " + repr(writeln("14.2V")))
+        self.set_voltage(14.2)
         if self.real_car_dtc_replies:
             self.run(_REAL_CAR_DTC_REPLIES)
         return self
@@ -108,6 +108,11 @@ class Emulator:
     def answer(self, pid: str, response: str) -> None:
         """Make the emulator answer requests of ``pid`` with ``response``."""
         self.run(f"emulator.answer[{pid!r}] = {response!r}")
+
+    def set_voltage(self, volts: float) -> None:
+        """Make ``ATRV`` read ``volts``; by default the emulator cycles 13.0-13.9 V."""
+        for pid in ("AT_R_VOLT", "ELM_VOLTAGE"):
+            self.answer(pid, writeln(f"{volts:.1f}V"))
 
     def forget(self, pid: str) -> None:
         self.run(f"emulator.answer.pop({pid!r}, None)")

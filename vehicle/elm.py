@@ -492,6 +492,7 @@ class FilteringELM327(ELM327):
         return [part.strip() for part in re.split("[\r\n]", decoded) if part.strip()]
 
     def _drain(self) -> None:
+        """Read and drop the late rest of a timed-out reply, up to its prompt."""
         port = self.port
         self._drain_needed = False
         if port is None:
@@ -499,20 +500,17 @@ class FilteringELM327(ELM327):
         deadline = time.monotonic() + self.timeout_s
         drained = bytearray()
         try:
-            while time.monotonic() < deadline:
-                port.timeout = min(0.2, max(0.01, deadline - time.monotonic()))
-                chunk = port.read(port.in_waiting or 1)
-                if not chunk:
+            while not drained.endswith(PROMPT):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
                     break
-                drained.extend(chunk)
-                if drained.endswith(PROMPT):
-                    break
-        except Exception as error:
+                port.timeout = remaining
+                drained.extend(port.read(port.in_waiting or 1))
+        except Exception as error:  # pyserial raises several types
             logger.warning("adapter port failed while draining: %s", error)
             self._lose_port()
             return
-        if drained:
-            logger.debug("drained %d late bytes: %r", len(drained), bytes(drained))
+        logger.debug("drained %d late bytes: %r", len(drained), bytes(drained))
 
     def _lose_port(self) -> None:
         port = self.port

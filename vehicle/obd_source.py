@@ -205,7 +205,8 @@ class ObdSource:
             return
         self._poll_round()
         if self._silent >= self.config.silent_requests:
-            self._set_state(ObdState.ASLEEP, "no answer from the car")
+            self._set_state(ObdState.CAR_NOT_ANSWERING,
+                            f"no answer to {self._silent} requests in a row")
             self._next_probe = time.monotonic() + self._backoff()
 
     def query(self, command: OBDCommand) -> OBDResponse:
@@ -236,12 +237,17 @@ class ObdSource:
         return 0.0 if self._discover() else self.config.sleep_check_s
 
     def _probe(self) -> float:
-        """While the car sleeps or refuses: check the adapter, then maybe the car."""
+        """While the car sleeps or is silent: check the adapter, then maybe the car.
+
+        A car asleep by ignition or voltage is probed as soon as the
+        voltage rises; a car that stopped answering or refused is probed
+        only when its backoff has run out.
+        """
         voltage = self.read_voltage()
         if voltage is not None and voltage < self.config.wake_voltage_v:
             return self.config.sleep_check_s
         wait = self._next_probe - time.monotonic()
-        if wait > 0 and (voltage is None or self.state is not ObdState.ASLEEP):
+        if self.state is not ObdState.ASLEEP and wait > 0:
             return min(wait, self.config.sleep_check_s)
         return 0.0 if self._discover() else self.config.sleep_check_s
 
@@ -268,7 +274,7 @@ class ObdSource:
             self._next_probe = time.monotonic() + self._backoff()
             return False
         if not supported:
-            self._set_state(ObdState.CAR_NOT_ANSWERING, "no supported PIDs")
+            self._set_state(ObdState.CAR_NOT_ANSWERING, "no reply to 0100")
             self._next_probe = time.monotonic() + self._backoff()
             return False
         self.supported_pids = supported
