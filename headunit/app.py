@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import assets
+from headunit.obd_link import build_obd_source
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
 from headunit.state import Snapshot, VehicleState
 from headunit.tips import Tip, best_tip, load_tips
@@ -46,6 +47,8 @@ class InputConfig:
     time_scale: float = 1.0
     loop: bool = True
     bus_override: BusOverride = field(default_factory=BusOverride)
+    #: ELM327 adapter port or URL; overrides the profile's ``[obd]`` port.
+    obd_port: str | None = None
 
 
 class HeadUnit:
@@ -77,6 +80,9 @@ class HeadUnit:
         )
         self.state.add_observer(self.recorder.on_updates)
         self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
+        self.obd_source = build_obd_source(
+            self.profile.obd, self.inputs.obd_port, self.state, self.store
+        )
 
         self._can_source: CanSource | None = None
         self._simulator: Simulator | None = None
@@ -108,6 +114,9 @@ class HeadUnit:
         recovered = self.trip_log.recover_open_trips(self.profile.fuel_tank_l)
         if recovered:
             self.recorder.trips_version += 1
+        if self.obd_source is not None:
+            # OBD-II runs beside any CAN input, also when the CAN side failed.
+            self.obd_source.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -140,6 +149,8 @@ class HeadUnit:
             self._simulator.stop()
         if self._can_source is not None:
             self._can_source.stop()
+        if self.obd_source is not None:
+            self.obd_source.stop()
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         self.recorder.finish("shutdown")

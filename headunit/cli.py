@@ -77,6 +77,7 @@ def _build_parser() -> argparse.ArgumentParser:
                           "seconds (default: 3)")
     run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
                      help="UI language (default: zh_CN)")
+    _add_obd_options(run)
     run.set_defaults(handler=_run)
 
     replay = commands.add_parser(
@@ -128,6 +129,15 @@ def _add_vehicle_options(parser: argparse.ArgumentParser, profile_required: bool
                              f"{DEFAULT_PARKED_TIMEOUT_S:.0f})")
 
 
+def _add_obd_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--obd-port", metavar="PORT",
+        help="ELM327 adapter to poll over OBD-II: a serial device such as "
+             "/dev/rfcomm0, or a pyserial URL such as socket://127.0.0.1:35000 "
+             "(default: the profile's [obd] port; none: no OBD-II)",
+    )
+
+
 def _resolve_profile(path: Path | None) -> Path:
     if path is None:
         return assets.DEMO_PROFILE
@@ -151,6 +161,7 @@ def _run(args: argparse.Namespace) -> int:
         inputs = InputConfig(
             kind="bus", bus_override=BusOverride(args.interface, args.channel)
         )
+    inputs.obd_port = args.obd_port
     try:
         width, height = (int(part) for part in args.size.lower().split("x"))
     except ValueError:

@@ -16,7 +16,6 @@ import enum
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 import obd
@@ -26,6 +25,7 @@ from obd.utils import OBDStatus
 from vehicle import vss
 from vehicle.elm import FilteredReply, FilteringELM327, ReplyStatus
 from vehicle.faults import FaultLog
+from vehicle.obd_config import ObdConfig
 from vehicle.obd_plan import (
     VIN_COMMAND,
     PollPlan,
@@ -76,30 +76,6 @@ class ObdState(enum.Enum):
     REFUSED = "car refused OBD-II mode 01"
     ASLEEP = "car asleep, not polling"
     POLLING = "car connected"
-
-
-@dataclass(frozen=True)
-class ObdConfig:
-    """Settings of the OBD-II source; the profile's ``[obd]`` table."""
-
-    port: str
-    baudrate: int | None = 38400
-    #: ELM327 protocol number ("6" is CAN 11-bit 500 kbit/s); None detects it.
-    protocol: str | None = None
-    timeout_s: float = 3.0
-    multi_pid: bool = True
-    allow_clear_dtcs: bool = False
-    dtc_interval_s: float = 60.0
-    #: Adapter voltage below which the car counts as asleep (no charging).
-    sleep_voltage_v: float = 12.9
-    #: Adapter voltage at which a sleeping car counts as awake again.
-    wake_voltage_v: float = 13.2
-    #: Requests in a row without an answer after which the car counts as asleep.
-    silent_requests: int = 3
-    #: Pause between adapter-only checks while the car sleeps.
-    sleep_check_s: float = 5.0
-    retry_min_s: float = 1.0
-    retry_max_s: float = 60.0
 
 
 class ObdSource:

@@ -40,6 +40,7 @@ HEADING = "Vehicle.CurrentLocation.Heading"
 DTC_LIST = "Vehicle.OBD.DTCList"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
 VIN = "Vehicle.VehicleIdentification.VIN"
+LOW_VOLTAGE_SYSTEM_STATE = "Vehicle.LowVoltageSystemState"
 OBD_FREEZE_DTC = "Vehicle.OBD.FreezeDTC"
 OBD_DTC_COUNT = "Vehicle.OBD.Status.DTCCount"
 OBD_MIL_ON = "Vehicle.OBD.Status.IsMILOn"
@@ -80,6 +81,8 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(DTC_LIST, "", "string[]", "Diagnostic trouble codes present", 60.0),
         VssSignal(IS_CHARGING, "", "boolean", "Traction battery is charging", 10.0),
         VssSignal(VIN, "", "string", "Vehicle identification number", 86400.0),
+        VssSignal(LOW_VOLTAGE_SYSTEM_STATE, "", "string",
+                  "Ignition state: UNDEFINED, LOCK, OFF, ACC, ON or START", 10.0),
         VssSignal(OBD_FREEZE_DTC, "", "string", "DTC that stored the freeze frame", 60.0),
         VssSignal(OBD_DTC_COUNT, "", "uint8", "Number of stored DTCs", 60.0),
         VssSignal(OBD_MIL_ON, "", "boolean", "Malfunction indicator lamp is on", 60.0),
