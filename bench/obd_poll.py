@@ -1,7 +1,7 @@
 """PID values per second: our OBD-II poller against python-OBD's plain query loop.
 
 Both poll the same ELM327 emulator for the same mode 01 PIDs (the
-``POLL_TABLE`` items the emulated car supports). The emulator answers in
+``POLL_TABLE`` items the emulated car supports). The emulator replies in
 under 2 ms, but a real ELM327 on a real car takes about 30-100 ms per
 request, so a relay between client and emulator holds every request for
 ``--delay-ms`` before passing it on. (The emulator's own ``delay`` setting
@@ -126,7 +126,7 @@ def measure_ours(url: str, seconds: float) -> tuple[float, int, set[int]]:
     config = ObdConfig(url, protocol="6", timeout_s=2.0, dtc_interval_s=3600.0)
     source = ObdSource(config, lambda updates: None)
     if not source.connect():
-        raise SystemExit(f"obd_poll: the emulator did not answer: {source.status_text}")
+        raise SystemExit(f"obd_poll: the emulator did not respond: {source.status_text}")
     source._next_dtc_read = float("inf")  # DTCs are not PID values
     values, requests = source.values_read, source.requests_sent
     started = time.monotonic()

@@ -50,7 +50,7 @@ def build_obd_source(config: ObdConfig | None, port: str | None,
 
 
 def is_parked(state: VehicleState) -> bool:
-    """Whether the car stands still with a known speed, and in park if the gear is known."""
+    """Return whether the speed is known and near zero, and the gear is park if known."""
     speed = state.value(vss.SPEED)
     if speed is None or state.moving or float(speed) >= STOPPED_SPEED_KMH:
         return False

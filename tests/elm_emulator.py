@@ -3,7 +3,7 @@
 ``Emulator`` starts ``elm`` in batch mode in its own process group and
 working folder (it writes ``elm.log`` there), and keeps its standard input
 open: the emulator runs each line it reads there as a Python statement,
-which is how tests change its answers while it runs.
+which is how tests change its replies while it runs.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ ELM = Path(sys.executable).with_name("elm")
 # ISO 15765-4 cars send (ELM327-emulator 4.0: ``dtc_frames`` builds
 # "43 01 43"), so python-OBD reads the first DTC byte as the count. The
 # emulator is given the reply real cars send; test_emulator_mode03_count_byte
-# tells when the emulator changes.
+# fails when the emulator changes.
 _REAL_CAR_DTC_REPLIES = (
     "import elm.obd_message as m\\n"
     "def dtc_reply(self, sid, stored):\\n"
@@ -132,7 +132,7 @@ class Emulator:
         self.process = None
 
     def _listening(self) -> bool:
-        wanted = f":{self.port:04X}"
+        suffix = f":{self.port:04X}"
         for table in ("/proc/net/tcp", "/proc/net/tcp6"):
             try:
                 lines = Path(table).read_text().splitlines()[1:]
@@ -140,6 +140,6 @@ class Emulator:
                 continue
             for line in lines:
                 fields = line.split()
-                if fields[1].endswith(wanted) and fields[3] == "0A":
+                if fields[1].endswith(suffix) and fields[3] == "0A":
                     return True
         return False

@@ -173,6 +173,23 @@ def test_car_refusing_mode01_is_reported(emu, caplog):
     assert sink.updates == []
 
 
+@pytest.mark.parametrize("reply", [
+    writeln("SEARCHING...") + writeln("UNABLE TO CONNECT"),
+    writeln("BUS INIT: ...ERROR"),
+])
+def test_car_not_answering_at_connect(emu, reply):
+    emu.answer("ELM_PIDS_A", reply)
+    emu.answer("PIDS_A", reply)
+    sink = Collector()
+    source = make_source(emu, sink, retry_min_s=30.0, retry_max_s=60.0)
+    assert not source.connect()
+    assert source.state is ObdState.CAR_NOT_ANSWERING
+    assert source.status_text.startswith("adapter connected, car not answering")
+    assert sink.updates == []
+    # The next attempt waits for the backoff instead of retrying at once.
+    assert source._backoff() >= 30.0
+
+
 @pytest.mark.parametrize("reply, kind", [
     ("STOPPED", "STOPPED"),
     ("NO DATA", "NO_DATA"),

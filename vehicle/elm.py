@@ -134,7 +134,7 @@ class NegativeResponse:
 
 @dataclass
 class FilteredReply:
-    """What the filter found in one reply besides the data it passed on."""
+    """Findings of the filter in one reply, besides the data it passed on."""
 
     request: bytes
     statuses: list[ReplyStatus] = field(default_factory=list)

@@ -31,7 +31,7 @@ class ObdConfig:
     sleep_voltage_v: float = 12.9
     #: Adapter voltage at which a sleeping car counts as awake again.
     wake_voltage_v: float = 13.2
-    #: Requests in a row without an answer after which polling pauses.
+    #: Requests in a row without a response after which polling pauses.
     silent_requests: int = 3
     #: Pause between adapter-only checks while the car sleeps.
     sleep_check_s: float = 5.0

@@ -5,7 +5,7 @@ supported PIDs, polls them by ``vehicle.obd_plan.POLL_TABLE``, reads DTCs
 and the VIN now and then, and pushes every value as ``SignalUpdate``s into
 the same sink as the CAN source. It never keeps the car awake: while the
 ignition signal is off, the adapter reads a low voltage, or the car stops
-answering, it sends no OBD-II request; it then checks only the adapter
+responding, it sends no OBD-II request; it then checks only the adapter
 (``ATRV``, which puts nothing on the car's bus) and probes the car again
 after a growing pause. A lost adapter is reopened with the same backoff.
 """
@@ -45,8 +45,8 @@ Sink = Callable[[list[SignalUpdate]], None]
 FATAL_ADAPTER_ERROR = 94
 #: ``ERRxx`` replies in a row after which the adapter is reset.
 ADAPTER_ERRORS_BEFORE_RESET = 3
-#: Replies that mean the car did not answer; enough of them in a row mean
-#: the car sleeps.
+#: Replies that mean the car did not respond; enough of them in a row
+#: pause polling.
 _NO_ANSWER = {ReplyStatus.NO_DATA, ReplyStatus.CAR_NOT_ANSWERING}
 #: A multi-PID request that failed this often is not tried again.
 MULTI_PID_FAILURES_BEFORE_FALLBACK = 2
@@ -69,7 +69,7 @@ class DtcClearFailed(ObdError):
 
 
 class ObdState(enum.Enum):
-    """Where the source stands, in words the status screen can show."""
+    """State of the source, in words the status screen can show."""
 
     NOT_CONNECTED = "adapter not connected"
     CAR_NOT_ANSWERING = "adapter connected, car not answering"
@@ -216,7 +216,7 @@ class ObdSource:
         """While the car sleeps or is silent: check the adapter, then maybe the car.
 
         A car asleep by ignition or voltage is probed as soon as the
-        voltage rises; a car that stopped answering or refused is probed
+        voltage rises; a car that stopped responding or rejected mode 01 is probed
         only when its backoff has run out.
         """
         voltage = self.read_voltage()
@@ -231,6 +231,7 @@ class ObdSource:
         """Read the supported PIDs; start polling if the car answers."""
         supported: set[int] = set()
         refusal = None
+
         for getter in (obd.commands.PIDS_A, obd.commands.PIDS_B, obd.commands.PIDS_C):
             if getter.pid != 0 and getter.pid not in supported:
                 break
@@ -245,6 +246,7 @@ class ObdSource:
             for offset, bit in enumerate(response.value):
                 if bit:
                     supported.add(getter.pid + offset + 1)
+
         if refusal is not None and not supported:
             self._set_state(ObdState.REFUSED, refusal.describe())
             self._next_probe = time.monotonic() + self._backoff()
@@ -253,6 +255,7 @@ class ObdSource:
             self._set_state(ObdState.CAR_NOT_ANSWERING, "no reply to 0100")
             self._next_probe = time.monotonic() + self._backoff()
             return False
+
         self.supported_pids = supported
         self._plan = PollPlan(supported)
         self._silent = 0
@@ -294,7 +297,7 @@ class ObdSource:
                 self._multi_failures += 1
                 if self._multi_failures >= MULTI_PID_FAILURES_BEFORE_FALLBACK:
                     self.multi_pid_ok = False
-                    logger.info("adapter does not answer multi-PID requests; "
+                    logger.info("adapter returns no data for multi-PID requests; "
                                 "polling one PID per request")
             for item in batch:
                 value = to_vss(item, decoded[item.pid]) if item.pid in decoded else None
@@ -365,8 +368,9 @@ class ObdSource:
         """Clear the car's DTCs (mode 04) and read them again.
 
         Raises ``DtcClearRejected`` unless the configuration allows it, the
-        driver confirmed it and the car is parked; ``ObdUnavailable`` when
-        the car cannot be asked; ``DtcClearFailed`` when it did not confirm.
+        driver confirmed it and the car is parked. Raises ``ObdUnavailable``
+        when the source is not polling, and ``DtcClearFailed`` when the car
+        sends no positive response.
         """
         if not self.config.allow_clear_dtcs:
             raise DtcClearRejected(
