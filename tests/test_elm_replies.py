@@ -23,7 +23,8 @@ from obd.protocols import (
 from obd.protocols.protocol import ECU
 
 from conftest import SHARED_DATA
-from vehicle.elm import ReplyFilter, ReplyStatus, _filtered_protocol
+from vehicle.elm import ReplyFilter, ReplyStatus
+from vehicle.elm_adapter import filtered_protocol
 from vehicle.obd_plan import VIN_COMMAND, mask_vin, split_multi_pid
 
 ENGINE_0100 = "7E8 06 41 00 BE 3F A8 13"
@@ -41,7 +42,7 @@ class Parser:
     def __init__(self, protocol=ISO_15765_4_11bit_500k, connect_reply=ENGINE_0100):
         self.filter = ReplyFilter()
         self.filter.request = b"0100"
-        self.protocol = _filtered_protocol(protocol, self.filter)(split(connect_reply))
+        self.protocol = filtered_protocol(protocol, self.filter)(split(connect_reply))
 
     def value(self, command: obd.OBDCommand, raw: str):
         self.filter.request = command.command

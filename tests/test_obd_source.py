@@ -15,7 +15,7 @@ from vehicle.obd_source import (
     ObdSource,
     ObdState,
 )
-from vehicle.elm import FilteringELM327
+from vehicle.elm_adapter import FilteringELM327
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +56,12 @@ class Collector:
         return values[-1] if values else None
 
 
-def make_source(emu, sink=None, **overrides):
+def make_source(emu, sink=None, is_parked=None, **overrides):
     options = dict(protocol="6", timeout_s=1.0, dtc_interval_s=3600.0,
                    retry_min_s=0.2, retry_max_s=0.5, sleep_check_s=0.2)
     options.update(overrides)
-    source = ObdSource(ObdConfig(emu.url, **options), sink or Collector())
+    source = ObdSource(ObdConfig(emu.url, **options), sink or Collector(),
+                       is_parked=is_parked)
     OPEN_SOURCES.append(source)
     return source
 
@@ -209,7 +210,7 @@ def test_status_reply_no_value_counted_once(emu, reply, kind, caplog):
     assert source.query(obd.commands.SPEED).value is not None
     source.stop()
     assert source.faults.counts()[("status", kind, "SPEED")] == 2
-    assert sum(f"replied" in r.message for r in caplog.records) == 1
+    assert sum("replied" in r.message for r in caplog.records) == 1
 
 
 def test_fatal_adapter_error_resets_adapter(emu):
@@ -299,25 +300,22 @@ def test_freeze_frame_dtc_and_values(emu):
 
 class TestClearDtcs:
     def test_rejected_unless_allowed(self, emu):
-        source = make_source(emu, allow_clear_dtcs=False)
-        source._is_parked = lambda: True
+        source = make_source(emu, allow_clear_dtcs=False, is_parked=lambda: True)
         with pytest.raises(DtcClearRejected, match="allow_clear_dtcs"):
             source.clear_dtcs(confirmed=True)
 
     def test_rejected_without_confirmation(self, emu):
-        source = make_source(emu, allow_clear_dtcs=True)
-        source._is_parked = lambda: True
+        source = make_source(emu, allow_clear_dtcs=True, is_parked=lambda: True)
         with pytest.raises(DtcClearRejected, match="confirmation"):
             source.clear_dtcs(confirmed=False)
 
     def test_rejected_while_moving(self, emu):
-        source = make_source(emu, allow_clear_dtcs=True)
-        source._is_parked = lambda: False
+        source = make_source(emu, allow_clear_dtcs=True, is_parked=lambda: False)
         with pytest.raises(DtcClearRejected, match="parked"):
             source.clear_dtcs(confirmed=True)
 
     def test_rejections_send_nothing(self, emu):
-        source = make_source(emu, allow_clear_dtcs=False)
+        source = make_source(emu, allow_clear_dtcs=False, is_parked=lambda: True)
         assert source.connect()
         sent = source.requests_sent
         with pytest.raises(DtcClearRejected):

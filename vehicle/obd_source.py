@@ -23,7 +23,8 @@ from obd import OBDCommand, OBDResponse
 from obd.utils import OBDStatus
 
 from vehicle import vss
-from vehicle.elm import FilteredReply, FilteringELM327, ReplyStatus
+from vehicle.elm import FilteredReply, ReplyStatus
+from vehicle.elm_adapter import FilteringELM327
 from vehicle.faults import FaultLog
 from vehicle.obd_config import ObdConfig
 from vehicle.obd_plan import (
