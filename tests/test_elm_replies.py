@@ -214,6 +214,27 @@ def test_status_reply_gives_no_value(raw, status):
     assert status in parser.filter.last.statuses
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    status=st.sampled_from(["STOPPED", "NO DATA", "CAN ERROR", "BUFFER FULL", "?",
+                            "BUS ERROR", "BUS BUSY", "FB ERROR", "LV RESET",
+                            "UNABLE TO CONNECT", "BUS INIT: ...ERROR", "ACT ALERT"]),
+    code=st.integers(0, 99),
+    echo=st.booleans(),
+    lower=st.booleans(),
+)
+def test_status_lines_never_decode(status, code, echo, lower):
+    """Every adapter status line, with or without the echoed request, is no value."""
+    parser = Parser()
+    for line in (status, f"ERR{code:02d}"):
+        text = ("010D" if echo else "") + line
+        raw = (text.lower() if lower else text) + "\r\r>"
+        assert parser.value(obd.commands.SPEED, raw) is None
+        assert not parser.filter.last.has_data
+        assert ReplyStatus.UNREADABLE not in parser.filter.last.statuses
+    assert parser.filter.last.adapter_errors == [code]
+
+
 def test_stopped_and_err_sequence_values():
     parser = Parser()
     sequence = [

@@ -103,3 +103,20 @@ def test_headunit_polls_obd_beside_can(tmp_path, db_path):
     rows = store.query("SELECT value FROM settings WHERE key = ?", (VIN_SETTING,))
     store.close()
     assert rows == [{"value": vin}]
+
+
+def test_logging_prints_python_obd_lines_once():
+    import logging
+
+    import obd  # noqa: F401  (adds python-OBD's own stderr handler)
+    from headunit import logs
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        logs.configure("INFO")
+        assert logging.getLogger("obd").handlers == []
+        assert logging.getLogger("obd").propagate
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)

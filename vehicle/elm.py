@@ -285,7 +285,9 @@ def classify_status(line: str) -> tuple[ReplyStatus, int]:
     for phrase, status in _STATUS_PHRASES:
         if phrase in text:
             return status, 0
-    if text.strip() in ("?", "ERROR"):
+    # Some adapters print "ERROR" where the data sheet has "?", and some
+    # glue either to the echoed request ("010D?").
+    if text.strip().endswith(("?", "ERROR")):
         return ReplyStatus.UNKNOWN_COMMAND, 0
     return ReplyStatus.UNREADABLE, 0
 

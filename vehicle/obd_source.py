@@ -51,6 +51,8 @@ ADAPTER_ERRORS_BEFORE_RESET = 3
 _NO_ANSWER = {ReplyStatus.NO_DATA, ReplyStatus.CAR_NOT_ANSWERING}
 #: A multi-PID request that failed this often is not tried again.
 MULTI_PID_FAILURES_BEFORE_FALLBACK = 2
+#: Interval of the INFO line with the fault counts, in seconds.
+FAULT_REPORT_INTERVAL_S = 300.0
 
 
 class ObdError(Exception):
@@ -141,7 +143,11 @@ class ObdSource:
 
     def _run(self) -> None:
         logger.info("OBD-II source started on %s", self.config.port)
+        next_report = time.monotonic() + FAULT_REPORT_INTERVAL_S
         while not self._stop.is_set():
+            if time.monotonic() >= next_report and self.faults.total():
+                next_report = time.monotonic() + FAULT_REPORT_INTERVAL_S
+                logger.info("OBD-II fault counts: %s", self.faults.counts())
             try:
                 pause = self._step()
             except Exception:  # the source thread must never die
