@@ -144,10 +144,13 @@ class ObdSource:
     def _run(self) -> None:
         logger.info("OBD-II source started on %s", self.config.port)
         next_report = time.monotonic() + FAULT_REPORT_INTERVAL_S
+        reported_total = 0
         while not self._stop.is_set():
-            if time.monotonic() >= next_report and self.faults.total():
+            if time.monotonic() >= next_report:
                 next_report = time.monotonic() + FAULT_REPORT_INTERVAL_S
-                logger.info("OBD-II fault counts: %s", self.faults.counts())
+                if self.faults.total() != reported_total:
+                    reported_total = self.faults.total()
+                    logger.info("OBD-II fault counts: %s", self.faults.counts())
             try:
                 pause = self._step()
             except Exception:  # the source thread must never die
