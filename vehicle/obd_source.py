@@ -356,7 +356,12 @@ class ObdSource:
 
     def read_freeze_frame(self, names: tuple[str, ...] = (
             "DTC_SPEED", "DTC_RPM", "DTC_COOLANT_TEMP")) -> dict[str, object]:
-        """Return mode 02 (freeze frame 0) values by python-OBD command name."""
+        """Return mode 02 (freeze frame) values by python-OBD command name.
+
+        NOTE: python-OBD 0.7's mode 02 commands carry no frame number
+        (``020D``, where SAE J1979 has ``020D00``); ECUs that insist on it
+        reply with a negative response, and the value is left out.
+        """
         values: dict[str, object] = {}
         for name in names:
             command = obd.commands[name]
@@ -478,8 +483,9 @@ class ObdSource:
             self._adapter_errors = 0
 
     def _reset_adapter(self, code: int) -> None:
-        logger.warning("resetting the OBD-II adapter after ERR%02d", code)
-        self.faults.report(("adapter reset", code), "adapter reset after ERR%02d", code)
+        self.faults.report(("adapter reset", code),
+                           "resetting the OBD-II adapter (ATZ and set-up) after ERR%02d",
+                           code)
         with self._lock:
             self._close()
         self._adapter_errors = 0
