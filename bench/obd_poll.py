@@ -60,8 +60,9 @@ class DelayingRelay:
             except OSError:
                 return
             upstream = socket.create_connection(("127.0.0.1", self._target_port))
-            threading.Thread(target=self._pipe, args=(upstream, client, 0.0),
-                             daemon=True).start()
+            threading.Thread(
+                target=self._pipe, args=(upstream, client, 0.0), daemon=True
+            ).start()
             self._pipe(client, upstream, self.delay_s)
 
     @staticmethod
@@ -126,7 +127,9 @@ def measure_ours(url: str, seconds: float) -> tuple[float, int, set[int]]:
     config = ObdConfig(url, protocol="6", timeout_s=2.0, dtc_interval_s=3600.0)
     source = ObdSource(config, lambda updates: None)
     if not source.connect():
-        raise SystemExit(f"obd_poll: the emulator did not respond: {source.status_text}")
+        raise SystemExit(
+            f"obd_poll: the emulator did not respond: {source.status_text}"
+        )
     source._next_dtc_read = float("inf")  # DTCs are not PID values
     values, requests = source.values_read, source.requests_sent
     started = time.monotonic()
@@ -142,10 +145,18 @@ def measure_ours(url: str, seconds: float) -> tuple[float, int, set[int]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0,
-                        help="polling time of each side, in seconds (default: 10)")
-    parser.add_argument("--delay-ms", type=float, default=50.0,
-                        help="adapter delay added to every request, in ms (default: 50)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=10.0,
+        help="polling time of each side, in seconds (default: 10)",
+    )
+    parser.add_argument(
+        "--delay-ms",
+        type=float,
+        default=50.0,
+        help="adapter delay added to every request, in ms (default: 50)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("obd").setLevel(logging.CRITICAL)
@@ -158,11 +169,17 @@ def main() -> None:
 
     polled = [item.command for item in POLL_TABLE if item.pid in supported]
     print(f"PIDs polled: {len(polled)} ({', '.join(polled)})")
-    print(f"adapter delay per request: {args.delay_ms:.0f} ms, {args.seconds:.0f} s each")
-    print(f"python-OBD sequential query loop: {baseline:8.1f} values/s "
-          f"({base_requests} requests)")
-    print(f"ObdSource priority plan + multi-PID: {ours:8.1f} values/s "
-          f"({our_requests} requests)")
+    print(
+        f"adapter delay per request: {args.delay_ms:.0f} ms, {args.seconds:.0f} s each"
+    )
+    print(
+        f"python-OBD sequential query loop: {baseline:8.1f} values/s "
+        f"({base_requests} requests)"
+    )
+    print(
+        f"ObdSource priority plan + multi-PID: {ours:8.1f} values/s "
+        f"({our_requests} requests)"
+    )
     print(f"{ours / baseline:.2f}x")
 
 

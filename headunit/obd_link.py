@@ -26,8 +26,9 @@ VIN_SETTING = "vehicle.vin"
 IGNITION_ON_STATES = {"ON", "START"}
 
 
-def build_obd_source(config: ObdConfig | None, port: str | None,
-                     state: VehicleState, store: Store) -> ObdSource | None:
+def build_obd_source(
+    config: ObdConfig | None, port: str | None, state: VehicleState, store: Store
+) -> ObdSource | None:
     """Return the OBD-II source for ``config``, with ``port`` overriding its port.
 
     Returns None when neither the profile nor the command line names an
@@ -50,7 +51,10 @@ def build_obd_source(config: ObdConfig | None, port: str | None,
 
 
 def is_parked(state: VehicleState) -> bool:
-    """Return whether the speed is known and near zero, and the gear is park if known."""
+    """Return whether the car stands still: speed known and near zero.
+
+    When the gear is known, it must be park as well.
+    """
     speed = state.value(vss.SPEED)
     if speed is None or state.moving or float(speed) >= STOPPED_SPEED_KMH:
         return False
@@ -86,6 +90,8 @@ class VinKeeper:
             if update.path != vss.VIN or update.value == self.vin:
                 continue
             with self._store.write() as db:
-                db["settings"].upsert({"key": VIN_SETTING, "value": update.value}, pk="key")
+                db["settings"].upsert(
+                    {"key": VIN_SETTING, "value": update.value}, pk="key"
+                )
             logger.info("stored VIN %s with the vehicle record", mask_vin(update.value))
             self.vin = update.value

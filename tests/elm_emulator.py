@@ -28,8 +28,10 @@ ELM = Path(sys.executable).with_name("elm")
 _REAL_CAR_DTC_REPLIES = (
     "import elm.obd_message as m\\n"
     "def dtc_reply(self, sid, stored):\\n"
-    "    codes = [] if self.counters.get('cmd_dtc_cleared') else [c for c in stored if c]\\n"
-    "    data = [sid, '%02X' % len(codes)] + [c[i:i + 2] for c in codes for i in (0, 2)]\\n"
+    "    cleared = self.counters.get('cmd_dtc_cleared')\\n"
+    "    codes = [] if cleared else [c for c in stored if c]\\n"
+    "    pairs = [c[i:i + 2] for c in codes for i in (0, 2)]\\n"
+    "    data = [sid, '%02X' % len(codes)] + pairs\\n"
     "    return m.iso_tp_frames(data, m.ECU_R_ADDR_E)\\n"
     "car = emulator.ObdMessage['car']\\n"
     "car['GET_DTC']['ResponseFooter'] = "
@@ -54,8 +56,9 @@ def writeln(text: str) -> str:
 class Emulator:
     """One ``elm`` process serving ``socket://127.0.0.1:PORT``."""
 
-    def __init__(self, workdir: Path, port: int | None = None,
-                 real_car_dtc_replies: bool = True) -> None:
+    def __init__(
+        self, workdir: Path, port: int | None = None, real_car_dtc_replies: bool = True
+    ) -> None:
         self.workdir = workdir
         self.port = port or free_port()
         self.real_car_dtc_replies = real_car_dtc_replies
@@ -68,18 +71,26 @@ class Emulator:
 
     def start(self) -> "Emulator":
         if not ELM.exists() and shutil.which("elm") is None:
-            raise RuntimeError("the ELM327-emulator package is not installed: run ./dev setup")
+            raise RuntimeError(
+                "the ELM327-emulator package is not installed: run ./dev setup"
+            )
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.batch.write_text("")
         self.process = subprocess.Popen(
             [str(ELM), "-s", "car", "-n", str(self.port), "-b", str(self.batch)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            cwd=self.workdir, start_new_session=True, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.workdir,
+            start_new_session=True,
+            text=True,
         )
         deadline = time.monotonic() + 15
         while not (self._listening() and "Begin batch" in self.batch.read_text()):
             if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"the ELM327 emulator did not start: {self.batch.read_text()}")
+                raise RuntimeError(
+                    f"the ELM327 emulator did not start: {self.batch.read_text()}"
+                )
             time.sleep(0.05)
         self.set_voltage(14.2)
         if self.real_car_dtc_replies:
@@ -97,7 +108,7 @@ class Emulator:
         while True:
             text = self.batch.read_text()
             if marker in text[before:]:
-                output = text[before:text.index(marker, before)]
+                output = text[before : text.index(marker, before)]
                 if "Error executing command" in output:
                     raise RuntimeError(f"emulator rejected {statement!r}: {output}")
                 return output

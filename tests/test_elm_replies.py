@@ -33,7 +33,9 @@ EXCERPTS = SHARED_DATA / "obd" / "elm327-debug-excerpts-from-issue-threads.txt"
 
 def split(raw: str) -> list[str]:
     """Split raw adapter text the way python-OBD's reader does."""
-    return [line.strip() for line in re.split("[\r\n]", raw.rstrip(">")) if line.strip()]
+    return [
+        line.strip() for line in re.split("[\r\n]", raw.rstrip(">")) if line.strip()
+    ]
 
 
 class Parser:
@@ -49,18 +51,23 @@ class Parser:
         return command(self.protocol(split(raw))).value
 
 
-def raw_python_obd(command, raw, protocol=ISO_15765_4_11bit_500k,
-                   connect_reply=ENGINE_0100):
+def raw_python_obd(
+    command, raw, protocol=ISO_15765_4_11bit_500k, connect_reply=ENGINE_0100
+):
     parser = protocol(split(connect_reply))
     return command(parser(split(raw))).value
 
 
 # ------------------------------------------------- SEARCHING... prefix
 
-@pytest.mark.parametrize("raw", [
-    "SEARCHING...\r41 0C 0F A0 \r\r>",
-    "SEARCHING...\r7E8 04 41 0C 0F A0 \r\r>",
-])
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "SEARCHING...\r41 0C 0F A0 \r\r>",
+        "SEARCHING...\r7E8 04 41 0C 0F A0 \r\r>",
+    ],
+)
 def test_searching_prefix_gives_rpm(raw):
     parser = Parser()
     assert parser.value(obd.commands.RPM, raw).magnitude == 1000.0
@@ -68,10 +75,13 @@ def test_searching_prefix_gives_rpm(raw):
     assert ReplyStatus.NO_DATA not in parser.filter.last.statuses
 
 
-@pytest.mark.parametrize("raw", [
-    "SEARCHING...\rUNABLE TO CONNECT\r\r>",
-    "BUS INIT: ...ERROR\r\r>",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "SEARCHING...\rUNABLE TO CONNECT\r\r>",
+        "BUS INIT: ...ERROR\r\r>",
+    ],
+)
 def test_car_not_answering_gives_no_value(raw):
     parser = Parser()
     assert parser.value(obd.commands.PIDS_A, raw) is None
@@ -85,10 +95,14 @@ def test_python_obd_drops_headers_off_reply():
 
 # --------------------------------------------- single frame sent twice
 
-@pytest.mark.parametrize("raw", [
-    "7E8 03 41 0D 58 \r7E8 03 41 0D 58 \r\r>",
-    "41 0D 58 \r41 0D 58 \r\r>",
-])
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "7E8 03 41 0D 58 \r7E8 03 41 0D 58 \r\r>",
+        "41 0D 58 \r41 0D 58 \r\r>",
+    ],
+)
 def test_duplicate_single_frame_gives_speed(raw):
     parser = Parser()
     assert parser.value(obd.commands.SPEED, raw).magnitude == 88.0
@@ -105,10 +119,13 @@ def test_differing_single_frames_keep_the_later(caplog):
     assert sum("different single frames" in r.message for r in caplog.records) == 1
 
 
-@pytest.mark.parametrize("raw", [
-    "7E8 03 41 0D 58 \r7E8 03 41 0D 58 \r\r>",
-    "41 0D 58 \r41 0D 58 \r\r>",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "7E8 03 41 0D 58 \r7E8 03 41 0D 58 \r\r>",
+        "41 0D 58 \r41 0D 58 \r\r>",
+    ],
+)
 def test_python_obd_loses_duplicate_single_frame(raw):
     assert raw_python_obd(obd.commands.SPEED, raw) is None
 
@@ -128,8 +145,9 @@ single_frame_payloads = st.tuples(
     searching=st.booleans(),
     other_ecu=st.booleans(),
 )
-def test_single_frame_shapes_decode_alike(pid_and_data, copies, headers, lower,
-                                          searching, other_ecu):
+def test_single_frame_shapes_decode_alike(
+    pid_and_data, copies, headers, lower, searching, other_ecu
+):
     """Every shape of one ECU's single-frame answer decodes to the same value."""
     (pid, size), data = pid_and_data
     payload = bytes([0x41, pid]) + data[:size]
@@ -151,6 +169,7 @@ def test_single_frame_shapes_decode_alike(pid_and_data, copies, headers, lower,
 
 # ------------------------------------------------- negative responses
 
+
 def test_negative_response_is_not_supported_pids():
     parser = Parser(connect_reply="SEARCHING...\r7EA 03 7F 01 7F \r\r>")
     assert parser.filter.last.negatives[0].code == 0x7F
@@ -161,7 +180,9 @@ def test_negative_response_is_not_supported_pids():
 
 
 def test_negative_response_kline_with_header():
-    parser = Parser(ISO_14230_4_5baud, connect_reply="SEARCHING...\r83 F1 11 7F 01 11 16 \r\r>")
+    parser = Parser(
+        ISO_14230_4_5baud, connect_reply="SEARCHING...\r83 F1 11 7F 01 11 16 \r\r>"
+    )
     negative = parser.filter.last.negatives[0]
     assert (negative.service, negative.code) == (0x01, 0x11)
     assert negative.reason == "service not supported"
@@ -176,20 +197,27 @@ def test_negative_response_describes_reason():
 
 
 def test_python_obd_decodes_negative_response_as_pids():
-    value = raw_python_obd(obd.commands.PIDS_A, "7EA 03 7F 01 7F",
-                           connect_reply="7EA 03 7F 01 7F")
+    value = raw_python_obd(
+        obd.commands.PIDS_A, "7EA 03 7F 01 7F", connect_reply="7EA 03 7F 01 7F"
+    )
     assert value is not None and any(value)
     parser = ISO_15765_4_11bit_500k(split("7EA 03 7F 01 7F"))
     assert ECU.ENGINE in parser.ecu_map.values()
 
 
 @settings(max_examples=100, deadline=None)
-@given(service=st.sampled_from([0x01, 0x02, 0x09]), code=st.integers(0, 255),
-       header=st.sampled_from(["7E8", "7E9", "7EA"]))
+@given(
+    service=st.sampled_from([0x01, 0x02, 0x09]),
+    code=st.integers(0, 255),
+    header=st.sampled_from(["7E8", "7E9", "7EA"]),
+)
 def test_negative_responses_never_decode(service, code, header):
     parser = Parser()
-    command = {0x01: obd.commands.SPEED, 0x02: obd.commands.DTC_SPEED,
-               0x09: VIN_COMMAND}[service]
+    command = {
+        0x01: obd.commands.SPEED,
+        0x02: obd.commands.DTC_SPEED,
+        0x09: VIN_COMMAND,
+    }[service]
     raw = f"{header} 03 7F {service:02X} {code:02X} \r\r>"
     assert parser.value(command, raw) is None
     assert parser.filter.last.negatives[0].code == code
@@ -197,17 +225,21 @@ def test_negative_responses_never_decode(service, code, header):
 
 # --------------------------------------------- STOPPED and ERRxx
 
-@pytest.mark.parametrize("raw, status", [
-    ("STOPPED\r\r>", ReplyStatus.STOPPED),
-    ("ERR93\r\r>", ReplyStatus.ADAPTER_ERROR),
-    ("ERR94\r\r>", ReplyStatus.ADAPTER_ERROR),
-    ("NO DATA\r\r>", ReplyStatus.NO_DATA),
-    ("CAN ERROR\r\r>", ReplyStatus.CAN_ERROR),
-    ("BUFFER FULL\r\r>", ReplyStatus.BUFFER_FULL),
-    ("?\r\r>", ReplyStatus.UNKNOWN_COMMAND),
-    ("0100CAN ERROR\r\r>", ReplyStatus.CAN_ERROR),
-    ("41 0D 58 <DATA ERROR\r\r>", ReplyStatus.DATA_ERROR),
-])
+
+@pytest.mark.parametrize(
+    "raw, status",
+    [
+        ("STOPPED\r\r>", ReplyStatus.STOPPED),
+        ("ERR93\r\r>", ReplyStatus.ADAPTER_ERROR),
+        ("ERR94\r\r>", ReplyStatus.ADAPTER_ERROR),
+        ("NO DATA\r\r>", ReplyStatus.NO_DATA),
+        ("CAN ERROR\r\r>", ReplyStatus.CAN_ERROR),
+        ("BUFFER FULL\r\r>", ReplyStatus.BUFFER_FULL),
+        ("?\r\r>", ReplyStatus.UNKNOWN_COMMAND),
+        ("0100CAN ERROR\r\r>", ReplyStatus.CAN_ERROR),
+        ("41 0D 58 <DATA ERROR\r\r>", ReplyStatus.DATA_ERROR),
+    ],
+)
 def test_status_reply_gives_no_value(raw, status):
     parser = Parser()
     assert parser.value(obd.commands.SPEED, raw) is None
@@ -216,9 +248,22 @@ def test_status_reply_gives_no_value(raw, status):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    status=st.sampled_from(["STOPPED", "NO DATA", "CAN ERROR", "BUFFER FULL", "?",
-                            "BUS ERROR", "BUS BUSY", "FB ERROR", "LV RESET",
-                            "UNABLE TO CONNECT", "BUS INIT: ...ERROR", "ACT ALERT"]),
+    status=st.sampled_from(
+        [
+            "STOPPED",
+            "NO DATA",
+            "CAN ERROR",
+            "BUFFER FULL",
+            "?",
+            "BUS ERROR",
+            "BUS BUSY",
+            "FB ERROR",
+            "LV RESET",
+            "UNABLE TO CONNECT",
+            "BUS INIT: ...ERROR",
+            "ACT ALERT",
+        ]
+    ),
     code=st.integers(0, 99),
     echo=st.booleans(),
     lower=st.booleans(),
@@ -258,10 +303,14 @@ def test_adapter_error_code_recorded():
 
 # ------------------------------------------------------ VIN, ISO-TP
 
-VIN_HEADERS_ON = ("7E8 10 14 49 02 01 4C 54 45 \r7E8 21 53 54 30 30 30 30 30 \r"
-                  "7E8 22 30 30 30 30 30 34 32 \r\r>")
-VIN_HEADERS_OFF = ("014 \r0: 49 02 01 4C 54 45 \r1: 53 54 30 30 30 30 30 \r"
-                   "2: 30 30 30 30 30 34 32 \r\r>")
+VIN_HEADERS_ON = (
+    "7E8 10 14 49 02 01 4C 54 45 \r7E8 21 53 54 30 30 30 30 30 \r"
+    "7E8 22 30 30 30 30 30 34 32 \r\r>"
+)
+VIN_HEADERS_OFF = (
+    "014 \r0: 49 02 01 4C 54 45 \r1: 53 54 30 30 30 30 30 \r"
+    "2: 30 30 30 30 30 34 32 \r\r>"
+)
 
 
 @pytest.mark.parametrize("raw", [VIN_HEADERS_ON, VIN_HEADERS_OFF])
@@ -284,21 +333,27 @@ def test_isotp_reassembly_any_length(payload, headers):
     """A multi-frame answer of any length reassembles, headers on or off."""
     data = b"\x49\x04" + payload  # mode 09 calibration ID: free-form bytes
     length = len(data)
-    chunks = [data[:6]] + [data[i:i + 7] for i in range(6, length, 7)]
+    chunks = [data[:6]] + [data[i : i + 7] for i in range(6, length, 7)]
     if headers:
         lines = [f"7E8 1{length >> 8:X} {length & 0xFF:02X} {chunks[0].hex(' ')}"]
-        lines += [f"7E8 2{(n + 1) & 0xF:X} {c.hex(' ')}" for n, c in enumerate(chunks[1:])]
+        lines += [
+            f"7E8 2{(n + 1) & 0xF:X} {c.hex(' ')}" for n, c in enumerate(chunks[1:])
+        ]
     else:
-        lines = [f"{length:03X}"] + [f"{n:X}: {c.hex(' ')}" for n, c in
-                                     enumerate([data[i:i + 7] for i in range(0, length, 7)][:16])]
+        lines = [f"{length:03X}"] + [
+            f"{n:X}: {c.hex(' ')}"
+            for n, c in enumerate([data[i : i + 7] for i in range(0, length, 7)][:16])
+        ]
         if length > 16 * 7:
             return  # numbered lines count 0-F; longer answers wrap the index
-    command = obd.OBDCommand("RAW", "raw", b"0904", 0, lambda m: bytes(m[0].data),
-                             ECU.ALL, False)
+    command = obd.OBDCommand(
+        "RAW", "raw", b"0904", 0, lambda m: bytes(m[0].data), ECU.ALL, False
+    )
     assert Parser().value(command, " \r".join(lines).upper() + " \r\r>") == data
 
 
 # ------------------------------------------------------ multi-PID
+
 
 def test_multi_pid_reply_splits_per_pid():
     values = split_multi_pid(bytes.fromhex("410C0FA00D58055A"))
@@ -314,9 +369,12 @@ def test_multi_pid_reply_stops_at_unknown_pid():
 
 # --------------------------------------- transcripts from real adapters
 
+
 def _excerpt_reads(block: int) -> list[tuple[bytes, str]]:
     if not EXCERPTS.is_file():
-        pytest.skip(f"{EXCERPTS} not found: set HEADUNIT_SHARED_DATA to the shared data folder")
+        pytest.skip(
+            f"{EXCERPTS} not found: set HEADUNIT_SHARED_DATA to the shared data folder"
+        )
     text = EXCERPTS.read_text()
     body = text.split(f"### BLOCK {block}\n", 1)[1].split("### BLOCK", 1)[0]
     pairs, request = [], b""
@@ -362,7 +420,9 @@ def test_vin_from_adapter_transcript():
 
 def test_kline_negative_from_transcript():
     body = EXCERPTS.read_text() if EXCERPTS.is_file() else pytest.skip("no excerpts")
-    raw = ast.literal_eval(re.search(r"read: (b'83 F1 10 7F[^']*')", body).group(1)).decode()
+    raw = ast.literal_eval(
+        re.search(r"read: (b'83 F1 10 7F[^']*')", body).group(1)
+    ).decode()
     parser = Parser(ISO_14230_4_5baud, connect_reply=raw)
     assert [(n.service, n.code) for n in parser.filter.last.negatives] == [(0x01, 0x11)]
     assert parser.value(obd.commands.PIDS_A, raw) is None

@@ -25,8 +25,9 @@ def profile_with_obd(tmp_path: Path, obd_table: str) -> Path:
 
 
 def test_profile_obd_table_loads(tmp_path):
-    path = profile_with_obd(tmp_path, 'port = "/dev/rfcomm0"\nprotocol = "6"\n'
-                                      "allow_clear_dtcs = true\n")
+    path = profile_with_obd(
+        tmp_path, 'port = "/dev/rfcomm0"\nprotocol = "6"\nallow_clear_dtcs = true\n'
+    )
     config = load_profile(path).obd
     assert config.port == "/dev/rfcomm0"
     assert config.protocol == "6"
@@ -34,12 +35,18 @@ def test_profile_obd_table_loads(tmp_path):
     assert config.baudrate == 38400
 
 
-@pytest.mark.parametrize("table, key", [
-    ('protocol = "6"\n', "obd.port"),
-    ('port = "/dev/rfcomm0"\nallow_clear = true\n', "obd.allow_clear"),
-    ('port = "/dev/rfcomm0"\nbaudrate = "fast"\n', "obd.baudrate"),
-    ('port = "/dev/rfcomm0"\nignition_path = "Vehicle.Ignition"\n', "obd.ignition_path"),
-])
+@pytest.mark.parametrize(
+    "table, key",
+    [
+        ('protocol = "6"\n', "obd.port"),
+        ('port = "/dev/rfcomm0"\nallow_clear = true\n', "obd.allow_clear"),
+        ('port = "/dev/rfcomm0"\nbaudrate = "fast"\n', "obd.baudrate"),
+        (
+            'port = "/dev/rfcomm0"\nignition_path = "Vehicle.Ignition"\n',
+            "obd.ignition_path",
+        ),
+    ],
+)
 def test_profile_obd_table_errors_name_key(tmp_path, table, key):
     path = profile_with_obd(tmp_path, table)
     with pytest.raises(ProfileError, match=key.replace(".", r"\.")) as error:
@@ -58,8 +65,12 @@ def test_is_parked_needs_known_standstill():
     assert is_parked(state)
     state.update([SignalUpdate(vss.SELECTED_GEAR, vss.GEAR_DRIVE, time.time())])
     assert not is_parked(state)
-    state.update([SignalUpdate(vss.SELECTED_GEAR, vss.GEAR_PARK, time.time()),
-                  SignalUpdate(vss.SPEED, 30.0, time.time())])
+    state.update(
+        [
+            SignalUpdate(vss.SELECTED_GEAR, vss.GEAR_PARK, time.time()),
+            SignalUpdate(vss.SPEED, 30.0, time.time()),
+        ]
+    )
     assert not is_parked(state)
 
 
@@ -77,7 +88,8 @@ def test_headunit_polls_obd_beside_can(tmp_path, db_path):
             tmp_path, f'port = "{peer.url}"\nprotocol = "6"\ntimeout_s = 1.0\n'
         )
         headunit = HeadUnit(
-            profile, db_path,
+            profile,
+            db_path,
             inputs=InputConfig(kind="demo", time_scale=1.0, loop=False),
             dbc_search_path=(assets.PROFILES_DIR,),
         )
@@ -85,8 +97,10 @@ def test_headunit_polls_obd_beside_can(tmp_path, db_path):
         headunit.start()
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
-            if headunit.state.value(vss.ENGINE_SPEED) is not None and \
-                    headunit.state.value(vss.SOC_DISPLAYED) is not None:
+            if (
+                headunit.state.value(vss.ENGINE_SPEED) is not None
+                and headunit.state.value(vss.SOC_DISPLAYED) is not None
+            ):
                 break
             time.sleep(0.1)
         rpm = headunit.state.value(vss.ENGINE_SPEED)
@@ -99,6 +113,7 @@ def test_headunit_polls_obd_beside_can(tmp_path, db_path):
     assert soc is not None
     assert vin is not None and len(vin) == 17
     from sync.store import Store
+
     store = Store(db_path)
     rows = store.query("SELECT value FROM settings WHERE key = ?", (VIN_SETTING,))
     store.close()

@@ -38,7 +38,9 @@ def emu(emulator):
     emulator.run("emulator.answer = {}")
     emulator.set_voltage(14.2)
     emulator.run("emulator.delay = 0")
-    emulator.run("import elm.obd_message as m\\nm.DTC_STORED[:] = []\\nm.DTC_PENDING[:] = []")
+    emulator.run(
+        "import elm.obd_message as m\\nm.DTC_STORED[:] = []\\nm.DTC_PENDING[:] = []"
+    )
     yield emulator
     while OPEN_SOURCES:
         OPEN_SOURCES.pop().stop()
@@ -57,11 +59,18 @@ class Collector:
 
 
 def make_source(emu, sink=None, is_parked=None, **overrides):
-    options = dict(protocol="6", timeout_s=1.0, dtc_interval_s=3600.0,
-                   retry_min_s=0.2, retry_max_s=0.5, sleep_check_s=0.2)
+    options = dict(
+        protocol="6",
+        timeout_s=1.0,
+        dtc_interval_s=3600.0,
+        retry_min_s=0.2,
+        retry_max_s=0.5,
+        sleep_check_s=0.2,
+    )
     options.update(overrides)
-    source = ObdSource(ObdConfig(emu.url, **options), sink or Collector(),
-                       is_parked=is_parked)
+    source = ObdSource(
+        ObdConfig(emu.url, **options), sink or Collector(), is_parked=is_parked
+    )
     OPEN_SOURCES.append(source)
     return source
 
@@ -99,16 +108,20 @@ def test_poll_plan_reads_fast_items_more_often(emu):
     for _ in range(10):
         source.poll_once()
     source.stop()
-    counts = {path: sum(u.path == path for u in sink.updates)
-              for path in (vss.SPEED, vss.COOLANT_TEMPERATURE)}
+    counts = {
+        path: sum(u.path == path for u in sink.updates)
+        for path in (vss.SPEED, vss.COOLANT_TEMPERATURE)
+    }
     assert counts[vss.SPEED] >= 10
     assert counts[vss.COOLANT_TEMPERATURE] == 1
 
 
 def test_multi_pid_falls_back_to_single(emu):
     # An adapter that answers NO DATA to any request with several PIDs.
-    emu.run("emulator.multi_pid_answer = lambda cmd, header: "
-            "'<writeln>NO DATA</writeln>' if cmd[:2] == '01' and len(cmd) > 4 else None")
+    emu.run(
+        "emulator.multi_pid_answer = lambda cmd, header: "
+        "'<writeln>NO DATA</writeln>' if cmd[:2] == '01' and len(cmd) > 4 else None"
+    )
     try:
         sink = Collector()
         source = make_source(emu, sink)
@@ -174,10 +187,13 @@ def test_car_refusing_mode01_is_reported(emu, caplog):
     assert sink.updates == []
 
 
-@pytest.mark.parametrize("reply", [
-    writeln("SEARCHING...") + writeln("UNABLE TO CONNECT"),
-    writeln("BUS INIT: ...ERROR"),
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        writeln("SEARCHING...") + writeln("UNABLE TO CONNECT"),
+        writeln("BUS INIT: ...ERROR"),
+    ],
+)
 def test_car_not_answering_at_connect(emu, reply):
     emu.answer("ELM_PIDS_A", reply)
     emu.answer("PIDS_A", reply)
@@ -191,14 +207,17 @@ def test_car_not_answering_at_connect(emu, reply):
     assert source._backoff() >= 30.0
 
 
-@pytest.mark.parametrize("reply, kind", [
-    ("STOPPED", "STOPPED"),
-    ("NO DATA", "NO_DATA"),
-    ("CAN ERROR", "CAN_ERROR"),
-    ("BUFFER FULL", "BUFFER_FULL"),
-    ("?", "UNKNOWN_COMMAND"),
-    ("ERR93", "ADAPTER_ERROR"),
-])
+@pytest.mark.parametrize(
+    "reply, kind",
+    [
+        ("STOPPED", "STOPPED"),
+        ("NO DATA", "NO_DATA"),
+        ("CAN ERROR", "CAN_ERROR"),
+        ("BUFFER FULL", "BUFFER_FULL"),
+        ("?", "UNKNOWN_COMMAND"),
+        ("ERR93", "ADAPTER_ERROR"),
+    ],
+)
 def test_status_reply_no_value_counted_once(emu, reply, kind, caplog):
     source = make_source(emu)
     assert source.connect()
@@ -257,9 +276,12 @@ def test_slow_clone_times_out_then_recovers(emu):
 
 def test_vin_read_and_masked_in_log(emu, caplog):
     caplog.set_level("INFO", logger="vehicle.obd_source")
-    emu.answer("VIN", writeln("7E8 10 14 49 02 01 4C 54 45")
-               + writeln("7E8 21 53 54 30 30 30 30 30")
-               + writeln("7E8 22 30 30 30 30 30 34 32"))
+    emu.answer(
+        "VIN",
+        writeln("7E8 10 14 49 02 01 4C 54 45")
+        + writeln("7E8 21 53 54 30 30 30 30 30")
+        + writeln("7E8 22 30 30 30 30 30 34 32"),
+    )
     sink = Collector()
     source = make_source(emu, sink)
     assert source.connect()
@@ -271,8 +293,10 @@ def test_vin_read_and_masked_in_log(emu, caplog):
 
 
 def test_dtcs_mapped_to_vss(emu):
-    emu.run("import elm.obd_message as m\\nm.DTC_STORED[:] = ['0143', '0196']\\n"
-            "m.DTC_PENDING[:] = ['0300']")
+    emu.run(
+        "import elm.obd_message as m\\nm.DTC_STORED[:] = ['0143', '0196']\\n"
+        "m.DTC_PENDING[:] = ['0300']"
+    )
     sink = Collector()
     source = make_source(emu, sink)
     assert source.connect()
@@ -328,7 +352,8 @@ class TestClearDtcs:
         sink = Collector()
         source = ObdSource(
             ObdConfig(emu.url, protocol="6", timeout_s=1.0, allow_clear_dtcs=True),
-            sink, is_parked=lambda: True,
+            sink,
+            is_parked=lambda: True,
         )
         OPEN_SOURCES.append(source)
         assert source.connect()
@@ -358,9 +383,11 @@ def test_emulator_mode03_count_byte(tmp_path):
 class TestSleepAndWake:
     def test_ignition_off_sends_nothing(self, emu):
         ignition = {"on": False}
-        source = ObdSource(ObdConfig(emu.url, protocol="6", timeout_s=1.0,
-                                     sleep_check_s=0.1),
-                           Collector(), ignition=lambda: ignition["on"])
+        source = ObdSource(
+            ObdConfig(emu.url, protocol="6", timeout_s=1.0, sleep_check_s=0.1),
+            Collector(),
+            ignition=lambda: ignition["on"],
+        )
         OPEN_SOURCES.append(source)
         source.start()
         try:
@@ -392,9 +419,20 @@ class TestSleepAndWake:
             source.stop()
 
     def test_no_answer_stops_polling_with_backoff(self, emu):
-        silent = ("ELM_PIDS_A", "PIDS_A", "SPEED", "RPM", "ENGINE_LOAD", "THROTTLE_POS", "MAF",
-                  "CONTROL_MODULE_VOLTAGE", "COOLANT_TEMP", "INTAKE_TEMP",
-                  "FUEL_LEVEL", "RUN_TIME")
+        silent = (
+            "ELM_PIDS_A",
+            "PIDS_A",
+            "SPEED",
+            "RPM",
+            "ENGINE_LOAD",
+            "THROTTLE_POS",
+            "MAF",
+            "CONTROL_MODULE_VOLTAGE",
+            "COOLANT_TEMP",
+            "INTAKE_TEMP",
+            "FUEL_LEVEL",
+            "RUN_TIME",
+        )
         source = make_source(emu, sleep_check_s=0.2, retry_min_s=0.5, retry_max_s=1.0)
         source.start()
         try:
@@ -421,8 +459,12 @@ class TestSleepAndWake:
 def test_adapter_unplugged_and_back(tmp_path):
     peer = Emulator(tmp_path / "first").start()
     sink = Collector()
-    source = ObdSource(ObdConfig(peer.url, protocol="6", timeout_s=1.0,
-                                 retry_min_s=0.2, retry_max_s=0.5), sink)
+    source = ObdSource(
+        ObdConfig(
+            peer.url, protocol="6", timeout_s=1.0, retry_min_s=0.2, retry_max_s=0.5
+        ),
+        sink,
+    )
     source.start()
     second = None
     try:

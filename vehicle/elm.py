@@ -159,9 +159,12 @@ class ReplyFilter:
     Not thread-safe: one adapter, one filter, one thread at a time.
     """
 
-    def __init__(self, default_ecu_11bit: str = "7E8",
-                 default_ecu_29bit: str = "18DAF110",
-                 default_ecu_legacy: str = "486B10") -> None:
+    def __init__(
+        self,
+        default_ecu_11bit: str = "7E8",
+        default_ecu_29bit: str = "18DAF110",
+        default_ecu_legacy: str = "486B10",
+    ) -> None:
         self.request = b""
         self.last = FilteredReply(b"")
         self._default_header = {
@@ -191,8 +194,9 @@ class ReplyFilter:
                 # python-OBD turns such a line into an empty message and
                 # checks "UNABLE TO CONNECT" during its connect probe.
                 kept_status.append(line)
-        frames = self._frames(_add_headers(data, shape, self._default_header[shape]),
-                              shape)
+        frames = self._frames(
+            _add_headers(data, shape, self._default_header[shape]), shape
+        )
         kept = self._select(frames, reply)
         reply.data_lines = len(kept)
         return kept + kept_status
@@ -215,7 +219,9 @@ class ReplyFilter:
                 # Legacy frames end in a checksum byte.
                 frames.append(_Frame(header, line, payload[:-1], "legacy"))
                 continue
-            kind = {0x0: "single", 0x1: "first", 0x2: "consecutive"}.get(payload[0] >> 4)
+            kind = {0x0: "single", 0x1: "first", 0x2: "consecutive"}.get(
+                payload[0] >> 4
+            )
             if kind is None:
                 self.last.statuses.append(ReplyStatus.UNREADABLE)
                 continue
@@ -233,7 +239,7 @@ class ReplyFilter:
             singles = []
             for frame in ecu_frames:
                 if frame.kind == "single":
-                    data = frame.payload[1:1 + (frame.payload[0] & 0x0F)]
+                    data = frame.payload[1 : 1 + (frame.payload[0] & 0x0F)]
                 elif frame.kind == "legacy":
                     data = frame.payload
                 elif frame.kind == "first":
@@ -270,7 +276,10 @@ class ReplyFilter:
                     logger.debug(
                         "ECU %s sent %d different single frames for %r; "
                         "keeping the last: %s",
-                        header, len(singles), self.request, singles[-1].line,
+                        header,
+                        len(singles),
+                        self.request,
+                        singles[-1].line,
                     )
             kept.append(singles[-1].line)
         return kept
@@ -293,10 +302,7 @@ def classify_status(line: str) -> tuple[ReplyStatus, int]:
 
 
 def _is_data_line(line: str) -> bool:
-    return bool(
-        _HEX_TOKENS.match(line)
-        or _NUMBERED_LINE.match(line)
-    )
+    return bool(_HEX_TOKENS.match(line) or _NUMBERED_LINE.match(line))
 
 
 def _add_headers(lines: list[str], shape: Shape, header: str) -> list[str]:
@@ -349,14 +355,16 @@ def _numbered_to_frames(lines: list[str], shape: Shape, header: str) -> list[str
     for line in lines[1:]:
         match = _NUMBERED_LINE.match(line)
         if match:
-            parts[int(match.group(1), 16)] = bytes.fromhex(match.group(2).replace(" ", ""))
+            parts[int(match.group(1), 16)] = bytes.fromhex(
+                match.group(2).replace(" ", "")
+            )
     payload = b"".join(parts[index] for index in sorted(parts))[:length]
     if shape is Shape.LEGACY:
         return []
     frames = [bytes([0x10 | (length >> 8) & 0x0F, length & 0xFF]) + payload[:6]]
     sequence = 1
     for start in range(6, len(payload), 7):
-        frames.append(bytes([0x20 | sequence & 0x0F]) + payload[start:start + 7])
+        frames.append(bytes([0x20 | sequence & 0x0F]) + payload[start : start + 7])
         sequence += 1
     return [f"{_spaced(header)} {_hex(frame)}" for frame in frames]
 

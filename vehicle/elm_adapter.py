@@ -52,8 +52,14 @@ class FilteringELM327(ELM327):
     its prompt (which it would answer with ``STOPPED``).
     """
 
-    def __init__(self, portname: str, baudrate: int | None, protocol: str | None,
-                 timeout_s: float, check_voltage: bool = True) -> None:
+    def __init__(
+        self,
+        portname: str,
+        baudrate: int | None,
+        protocol: str | None,
+        timeout_s: float,
+        check_voltage: bool = True,
+    ) -> None:
         self.reply_filter = ReplyFilter()
         self.timeout_s = timeout_s
         self.last_timed_out = False
@@ -76,8 +82,9 @@ class FilteringELM327(ELM327):
 
     # NOTE: the two methods below replace python-OBD 0.7's private
     # ``__send`` and ``__read`` (name-mangled); obd is pinned below 0.8.
-    def _ELM327__send(self, cmd: bytes, delay: float | None = None,
-                      end_marker: bytes = PROMPT) -> list[str]:
+    def _ELM327__send(
+        self, cmd: bytes, delay: float | None = None, end_marker: bytes = PROMPT
+    ) -> list[str]:
         if self._drain_needed:
             self._drain()
         self.reply_filter.request = cmd
@@ -98,8 +105,9 @@ class FilteringELM327(ELM327):
             if remaining <= 0:
                 self.last_timed_out = True
                 self._drain_needed = True
-                logger.debug("no prompt within %.2f s; read %r", self.timeout_s,
-                             bytes(buffer))
+                logger.debug(
+                    "no prompt within %.2f s; read %r", self.timeout_s, bytes(buffer)
+                )
                 break
             try:
                 port.timeout = remaining

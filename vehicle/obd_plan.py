@@ -60,8 +60,9 @@ POLL_TABLE: tuple[PollItem, ...] = (
 class PollPlan:
     """Schedule of the supported ``POLL_TABLE`` items; not thread-safe."""
 
-    def __init__(self, supported_pids: set[int],
-                 table: tuple[PollItem, ...] = POLL_TABLE) -> None:
+    def __init__(
+        self, supported_pids: set[int], table: tuple[PollItem, ...] = POLL_TABLE
+    ) -> None:
         self.items = [item for item in table if item.pid in supported_pids]
         self._next_due = {item.command: 0.0 for item in self.items}
 
@@ -69,7 +70,9 @@ class PollPlan:
         """Return the items due now, the most overdue first."""
         now = time.monotonic() if now is None else now
         due = [item for item in self.items if self._next_due[item.command] <= now]
-        return sorted(due, key=lambda item: (item.interval_s, self._next_due[item.command]))
+        return sorted(
+            due, key=lambda item: (item.interval_s, self._next_due[item.command])
+        )
 
     def polled(self, item: PollItem, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
@@ -79,7 +82,7 @@ class PollPlan:
 def batches(items: list[PollItem], multi_pid: bool) -> list[list[PollItem]]:
     """Split ``items`` into requests: up to six per request, or one each."""
     size = MAX_PIDS_PER_REQUEST if multi_pid else 1
-    return [items[start:start + size] for start in range(0, len(items), size)]
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def multi_pid_command(items: list[PollItem]) -> OBDCommand:
@@ -90,8 +93,13 @@ def multi_pid_command(items: list[PollItem]) -> OBDCommand:
     """
     pids = "".join(f"{item.pid:02X}" for item in items)
     return OBDCommand(
-        "MULTI_01_" + pids, "Mode 01 multi-PID request", ("01" + pids).encode(),
-        0, _raw_data, ECU.ENGINE, False,
+        "MULTI_01_" + pids,
+        "Mode 01 multi-PID request",
+        ("01" + pids).encode(),
+        0,
+        _raw_data,
+        ECU.ENGINE,
+        False,
     )
 
 
@@ -115,7 +123,7 @@ def split_multi_pid(data: bytes) -> dict[int, obd.OBDResponse]:
             break
         command = obd.commands[1][pid]
         length = command.bytes - 2
-        chunk = data[position + 1:position + 1 + length]
+        chunk = data[position + 1 : position + 1 + length]
         if len(chunk) < length:
             break
         responses[pid] = decode_one(command, bytes([0x41, pid]) + chunk)
@@ -163,7 +171,13 @@ def decode_vin(messages: list[Message]) -> str | None:
 
 
 VIN_COMMAND = OBDCommand(
-    "VIN", "Vehicle Identification Number", b"0902", 0, decode_vin, ECU.ALL, False,
+    "VIN",
+    "Vehicle Identification Number",
+    b"0902",
+    0,
+    decode_vin,
+    ECU.ALL,
+    False,
 )
 
 

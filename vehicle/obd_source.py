@@ -89,9 +89,14 @@ class ObdSource:
     Both are called from the source's thread and must be quick.
     """
 
-    def __init__(self, config: ObdConfig, sink: Sink, *,
-                 ignition: Callable[[], bool | None] | None = None,
-                 is_parked: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        config: ObdConfig,
+        sink: Sink,
+        *,
+        ignition: Callable[[], bool | None] | None = None,
+        is_parked: Callable[[], bool] | None = None,
+    ) -> None:
         self.config = config
         self._sink = sink
         self._ignition = ignition or (lambda: None)
@@ -126,7 +131,9 @@ class ObdSource:
         return self.state.value
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="obd-source", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name="obd-source", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -136,8 +143,11 @@ class ObdSource:
             self._thread.join(timeout=self.config.timeout_s + 5)
         with self._lock:
             self._close()
-        logger.info("OBD-II source stopped: %d values read, fault counts %s",
-                    self.values_read, self.faults.counts())
+        logger.info(
+            "OBD-II source stopped: %d values read, fault counts %s",
+            self.values_read,
+            self.faults.counts(),
+        )
 
     # ----------------------------------------------------------- main loop
 
@@ -177,7 +187,7 @@ class ObdSource:
         return 0.0
 
     def connect(self) -> bool:
-        """Open the adapter and read the supported PIDs; return whether polling can start.
+        """Open the adapter, read the supported PIDs, return whether polling started.
 
         The thread does this by itself; tools and tests call it to drive
         the source step by step without ``start``.
@@ -191,8 +201,10 @@ class ObdSource:
             return
         self._poll_round()
         if self._silent >= self.config.silent_requests:
-            self._set_state(ObdState.CAR_NOT_ANSWERING,
-                            f"no answer to {self._silent} requests in a row")
+            self._set_state(
+                ObdState.CAR_NOT_ANSWERING,
+                f"no answer to {self._silent} requests in a row",
+            )
             self._next_probe = time.monotonic() + self._backoff()
 
     def query(self, command: OBDCommand) -> OBDResponse:
@@ -203,13 +215,18 @@ class ObdSource:
     def _connect(self) -> float:
         with self._lock:
             adapter = FilteringELM327(
-                self.config.port, self.config.baudrate, self.config.protocol,
-                self.config.timeout_s, check_voltage=False,
+                self.config.port,
+                self.config.baudrate,
+                self.config.protocol,
+                self.config.timeout_s,
+                check_voltage=False,
             )
             status = adapter.status()
             if status == OBDStatus.NOT_CONNECTED:
                 adapter.close()
-                self._set_state(ObdState.NOT_CONNECTED, f"cannot open {self.config.port}")
+                self._set_state(
+                    ObdState.NOT_CONNECTED, f"cannot open {self.config.port}"
+                )
                 return self._backoff()
             if status != OBDStatus.CAR_CONNECTED:
                 # Without a protocol python-OBD cannot parse replies, so
@@ -226,8 +243,8 @@ class ObdSource:
         """While the car sleeps or is silent: check the adapter, then maybe the car.
 
         A car asleep by ignition or voltage is probed as soon as the
-        voltage rises; a car that stopped responding or rejected mode 01 is probed
-        only when its backoff has run out.
+        voltage rises. A car that stopped responding or rejected mode 01 is
+        probed only when its backoff has run out.
         """
         voltage = self.read_voltage()
         if voltage is not None and voltage < self.config.wake_voltage_v:
@@ -272,8 +289,11 @@ class ObdSource:
         self._retry_s = self.config.retry_min_s
         self._next_dtc_read = 0.0
         self._set_state(ObdState.POLLING, "")
-        logger.info("OBD-II: %d PIDs supported, polling %s", len(supported),
-                    ", ".join(item.command for item in self._plan.items))
+        logger.info(
+            "OBD-II: %d PIDs supported, polling %s",
+            len(supported),
+            ", ".join(item.command for item in self._plan.items),
+        )
         if self.vin is None:
             self._read_vin()
         return True
@@ -307,8 +327,10 @@ class ObdSource:
                 self._multi_failures += 1
                 if self._multi_failures >= MULTI_PID_FAILURES_BEFORE_FALLBACK:
                     self.multi_pid_ok = False
-                    logger.info("adapter returns no data for multi-PID requests; "
-                                "polling one PID per request")
+                    logger.info(
+                        "adapter returns no data for multi-PID requests; "
+                        "polling one PID per request"
+                    )
             for item in batch:
                 value = to_vss(item, decoded[item.pid]) if item.pid in decoded else None
                 if value is not None:
@@ -340,12 +362,18 @@ class ObdSource:
         status, _ = self._query(obd.commands.STATUS)
         if not status.is_null():
             updates.append(SignalUpdate(vss.OBD_MIL_ON, bool(status.value.MIL), now))
-            updates.append(SignalUpdate(vss.OBD_DTC_COUNT, int(status.value.DTC_count), now))
-        for command, path in ((obd.commands.GET_DTC, vss.DTC_LIST),
-                              (obd.commands.GET_CURRENT_DTC, vss.OBD_PENDING_DTC_LIST)):
+            updates.append(
+                SignalUpdate(vss.OBD_DTC_COUNT, int(status.value.DTC_count), now)
+            )
+        for command, path in (
+            (obd.commands.GET_DTC, vss.DTC_LIST),
+            (obd.commands.GET_CURRENT_DTC, vss.OBD_PENDING_DTC_LIST),
+        ):
             response, reply = self._query(command)
             if reply is not None and reply.has_data and response.value is not None:
-                updates.append(SignalUpdate(path, [code for code, _ in response.value], now))
+                updates.append(
+                    SignalUpdate(path, [code for code, _ in response.value], now)
+                )
         if obd.commands.FREEZE_DTC.pid in self.supported_pids:
             response, _ = self._query(obd.commands.FREEZE_DTC)
             if not response.is_null() and response.value is not None:
@@ -354,8 +382,9 @@ class ObdSource:
             self._sink(updates)
         return updates
 
-    def read_freeze_frame(self, names: tuple[str, ...] = (
-            "DTC_SPEED", "DTC_RPM", "DTC_COOLANT_TEMP")) -> dict[str, object]:
+    def read_freeze_frame(
+        self, names: tuple[str, ...] = ("DTC_SPEED", "DTC_RPM", "DTC_COOLANT_TEMP")
+    ) -> dict[str, object]:
         """Return mode 02 (freeze frame) values by python-OBD command name.
 
         NOTE: python-OBD 0.7's mode 02 commands carry no frame number
@@ -395,13 +424,18 @@ class ObdSource:
         if not confirmed:
             raise DtcClearRejected("clearing DTCs needs the driver's confirmation")
         if not self._is_parked():
-            raise DtcClearRejected("clearing DTCs is allowed only while the car is parked")
+            raise DtcClearRejected(
+                "clearing DTCs is allowed only while the car is parked"
+            )
         if self.state is not ObdState.POLLING:
             raise ObdUnavailable(f"cannot clear DTCs: {self.status_text}")
         _, reply = self._query(obd.commands.CLEAR_DTC)
         if reply is None or not reply.has_data:
-            reason = reply.negatives[0].describe() if reply and reply.negatives else \
-                "no positive response to mode 04"
+            reason = (
+                reply.negatives[0].describe()
+                if reply and reply.negatives
+                else "no positive response to mode 04"
+            )
             raise DtcClearFailed(f"the car did not clear its DTCs: {reason}")
         logger.warning("DTCs cleared at the driver's request")
         self.read_dtcs()
@@ -447,8 +481,9 @@ class ObdSource:
             reply.timed_out = adapter.last_timed_out
             lost = adapter.status() == OBDStatus.NOT_CONNECTED or adapter.port is None
         if messages is None or lost:
-            self.faults.report(("adapter lost",), "OBD-II adapter on %s was lost",
-                               self.config.port)
+            self.faults.report(
+                ("adapter lost",), "OBD-II adapter on %s was lost", self.config.port
+            )
             with self._lock:
                 self._close()
             self._set_state(ObdState.NOT_CONNECTED, "adapter lost")
@@ -461,14 +496,26 @@ class ObdSource:
         for status in reply.statuses:
             if status is ReplyStatus.SEARCHING:
                 continue
-            self.faults.report(("status", status.name, name),
-                               "adapter replied %s to %s", status.value, name)
+            self.faults.report(
+                ("status", status.name, name),
+                "adapter replied %s to %s",
+                status.value,
+                name,
+            )
         for negative in reply.negatives:
-            self.faults.report(("negative", negative.service, negative.code),
-                               "the car refused %s: %s", name, negative.describe())
+            self.faults.report(
+                ("negative", negative.service, negative.code),
+                "the car refused %s: %s",
+                name,
+                negative.describe(),
+            )
         if reply.timed_out:
-            self.faults.report(("timeout", name), "no reply to %s within %.1f s",
-                               name, self.config.timeout_s)
+            self.faults.report(
+                ("timeout", name),
+                "no reply to %s within %.1f s",
+                name,
+                self.config.timeout_s,
+            )
         if reply.has_data or reply.negatives:
             self._silent = 0
         elif reply.timed_out or _NO_ANSWER.intersection(reply.statuses):
@@ -476,16 +523,20 @@ class ObdSource:
         if reply.adapter_errors:
             self._adapter_errors += 1
             code = reply.adapter_errors[-1]
-            if code == FATAL_ADAPTER_ERROR or \
-                    self._adapter_errors >= ADAPTER_ERRORS_BEFORE_RESET:
+            if (
+                code == FATAL_ADAPTER_ERROR
+                or self._adapter_errors >= ADAPTER_ERRORS_BEFORE_RESET
+            ):
                 self._reset_adapter(code)
         else:
             self._adapter_errors = 0
 
     def _reset_adapter(self, code: int) -> None:
-        self.faults.report(("adapter reset", code),
-                           "resetting the OBD-II adapter (ATZ and set-up) after ERR%02d",
-                           code)
+        self.faults.report(
+            ("adapter reset", code),
+            "resetting the OBD-II adapter (ATZ and set-up) after ERR%02d",
+            code,
+        )
         with self._lock:
             self._close()
         self._adapter_errors = 0
