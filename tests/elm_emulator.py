@@ -54,12 +54,22 @@ def writeln(text: str) -> str:
 
 
 class Emulator:
-    """One ``elm`` process serving ``socket://127.0.0.1:PORT``."""
+    """One ``elm`` process serving ``socket://127.0.0.1:PORT``, or a pty.
+
+    With ``pty=True`` the emulator opens a pseudo-terminal and ``url`` is
+    its device path, as a serial adapter's would be.
+    """
 
     def __init__(
-        self, workdir: Path, port: int | None = None, real_car_dtc_replies: bool = True
+        self,
+        workdir: Path,
+        port: int | None = None,
+        real_car_dtc_replies: bool = True,
+        pty: bool = False,
     ) -> None:
         self.workdir = workdir
+        self.pty = pty
+        self.pty_path: str | None = None
         self.port = port or free_port()
         self.real_car_dtc_replies = real_car_dtc_replies
         self.process: subprocess.Popen[str] | None = None
@@ -67,6 +77,9 @@ class Emulator:
 
     @property
     def url(self) -> str:
+        if self.pty:
+            assert self.pty_path is not None, "start the emulator first"
+            return self.pty_path
         return f"socket://127.0.0.1:{self.port}"
 
     def start(self) -> "Emulator":
@@ -76,8 +89,9 @@ class Emulator:
             )
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.batch.write_text("")
+        transport = [] if self.pty else ["-n", str(self.port)]
         self.process = subprocess.Popen(
-            [str(ELM), "-s", "car", "-n", str(self.port), "-b", str(self.batch)],
+            [str(ELM), "-s", "car", *transport, "-b", str(self.batch)],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -86,12 +100,15 @@ class Emulator:
             text=True,
         )
         deadline = time.monotonic() + 15
-        while not (self._listening() and "Begin batch" in self.batch.read_text()):
+        while not self._ready():
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise RuntimeError(
                     f"the ELM327 emulator did not start: {self.batch.read_text()}"
                 )
             time.sleep(0.05)
+        if self.pty:
+            # Batch mode prints the pty's path as its first line.
+            self.pty_path = self.batch.read_text().splitlines()[0].strip()
         self.set_voltage(14.2)
         if self.real_car_dtc_replies:
             self.run(_REAL_CAR_DTC_REPLIES)
@@ -141,6 +158,11 @@ class Emulator:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
         self.process = None
+
+    def _ready(self) -> bool:
+        if "Begin batch" not in self.batch.read_text():
+            return False
+        return self.pty or self._listening()
 
     def _listening(self) -> bool:
         suffix = f":{self.port:04X}"

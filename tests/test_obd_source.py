@@ -480,3 +480,21 @@ def test_adapter_unplugged_and_back(tmp_path):
         source.stop()
         if second is not None:
             second.stop()
+
+
+def test_pty_adapter_polls_and_is_lost(tmp_path):
+    peer = Emulator(tmp_path, pty=True).start()
+    sink = Collector()
+    source = ObdSource(ObdConfig(peer.url, protocol="6", timeout_s=1.0), sink)
+    try:
+        assert peer.url.startswith("/dev/")
+        assert source.connect()
+        source.poll_once()
+        assert sink.last(vss.SPEED) is not None
+        # Closing the pty is what unplugging a USB adapter looks like.
+        peer.stop()
+        assert source.query(obd.commands.SPEED).value is None
+        assert source.state is ObdState.NOT_CONNECTED
+    finally:
+        source.stop()
+        peer.stop()
