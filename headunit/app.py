@@ -16,6 +16,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 import assets
+from headunit.obd_link import build_obd_source
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
 from headunit import status
 from headunit.state import Snapshot, VehicleState
@@ -66,6 +67,8 @@ class InputConfig:
     #: NOTE: GPS updates carry the wall-clock time of their arrival, so next
     #: to a replay or a demo faster than real time the two clocks differ.
     gpsd: tuple[str, int] | None = None
+    #: ELM327 adapter port or URL; overrides the profile's ``[obd]`` port.
+    obd_port: str | None = None
 
 
 class HeadUnit:
@@ -104,6 +107,9 @@ class HeadUnit:
         )
         self.state.add_observer(self.recorder.on_updates)
         self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
+        self.obd_source = build_obd_source(
+            self.profile.obd, self.inputs.obd_port, self.state, self.store
+        )
 
         self._can_source: CanSource | None = None
         self.gps_source: GpsSource | None = None
@@ -167,6 +173,9 @@ class HeadUnit:
             host, port = self.inputs.gpsd
             self.gps_source = GpsSource(host, port, self.state.update)
             self.gps_source.start()
+        if self.obd_source is not None:
+            # OBD-II runs beside any CAN input, also when the CAN side failed.
+            self.obd_source.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -207,6 +216,8 @@ class HeadUnit:
             self._can_source.stop()
         if self.gps_source is not None:
             self.gps_source.stop()
+        if self.obd_source is not None:
+            self.obd_source.stop()
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         self.recorder.finish("shutdown")

@@ -79,6 +79,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
                      help="UI language (default: zh_CN)")
     _add_gpsd_option(run)
+    _add_obd_options(run)
     run.set_defaults(handler=_run)
 
     replay = commands.add_parser(
@@ -146,6 +147,15 @@ def _gpsd_address(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _add_obd_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--obd-port", metavar="PORT",
+        help="ELM327 adapter to poll over OBD-II: a serial device such as "
+             "/dev/rfcomm0, or a pyserial URL such as socket://127.0.0.1:35000 "
+             "(default: the profile's [obd] port; none: no OBD-II)",
+    )
+
+
 def _resolve_profile(path: Path | None) -> Path:
     if path is None:
         return assets.DEMO_PROFILE
@@ -176,6 +186,7 @@ def _run(args: argparse.Namespace) -> int:
             bus_overrides=overrides,
         )
     inputs.gpsd = args.gpsd
+    inputs.obd_port = args.obd_port
     try:
         width, height = (int(part) for part in args.size.lower().split("x"))
     except ValueError:

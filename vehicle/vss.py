@@ -52,6 +52,19 @@ ALTITUDE_MSL = "Vehicle.CurrentLocation.AltitudeAboveMeanSeaLevel"
 GNSS_SPEED = "Vehicle.CurrentLocation.GNSSReceiver.Speed"
 DTC_LIST = "Vehicle.OBD.DTCList"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+VIN = "Vehicle.VehicleIdentification.VIN"
+LOW_VOLTAGE_SYSTEM_STATE = "Vehicle.LowVoltageSystemState"
+OBD_FREEZE_DTC = "Vehicle.OBD.FreezeDTC"
+OBD_DTC_COUNT = "Vehicle.OBD.Status.DTCCount"
+OBD_MIL_ON = "Vehicle.OBD.Status.IsMILOn"
+OBD_ENGINE_LOAD = "Vehicle.OBD.EngineLoad"
+OBD_THROTTLE_POSITION = "Vehicle.OBD.ThrottlePosition"
+OBD_MAF = "Vehicle.OBD.MAF"
+OBD_INTAKE_TEMPERATURE = "Vehicle.OBD.IntakeTemp"
+OBD_RUN_TIME = "Vehicle.OBD.RunTime"
+# NOTE: VSS 4 has no leaf for pending DTCs (mode 07); this path follows
+# the naming of Vehicle.OBD.DTCList and is the project's own.
+OBD_PENDING_DTC_LIST = "Vehicle.OBD.PendingDTCList"
 
 # Values of GNSS_FIX_TYPE, from the VSS 4.x enumeration of fix types.
 FIX_NONE = "NONE"
@@ -109,6 +122,18 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(GNSS_FIX_TYPE, "", "string", "GNSS fix type: NONE, TWO_D or THREE_D", 5.0),
         VssSignal(DTC_LIST, "", "string[]", "Diagnostic trouble codes present", 60.0),
         VssSignal(IS_CHARGING, "", "boolean", "Traction battery is charging", 10.0),
+        VssSignal(VIN, "", "string", "Vehicle identification number", 86400.0),
+        VssSignal(LOW_VOLTAGE_SYSTEM_STATE, "", "string",
+                  "Ignition state: UNDEFINED, LOCK, OFF, ACC, ON or START", 10.0),
+        VssSignal(OBD_FREEZE_DTC, "", "string", "DTC that stored the freeze frame", 60.0),
+        VssSignal(OBD_DTC_COUNT, "", "uint8", "Number of stored DTCs", 60.0),
+        VssSignal(OBD_MIL_ON, "", "boolean", "Malfunction indicator lamp is on", 60.0),
+        VssSignal(OBD_PENDING_DTC_LIST, "", "string[]", "Pending DTCs (mode 07)", 60.0),
+        VssSignal(OBD_ENGINE_LOAD, "percent", "float", "Calculated engine load", 2.0),
+        VssSignal(OBD_THROTTLE_POSITION, "percent", "float", "Throttle position", 2.0),
+        VssSignal(OBD_MAF, "g/s", "float", "Mass air flow", 5.0),
+        VssSignal(OBD_INTAKE_TEMPERATURE, "celsius", "float", "Intake air temperature", 30.0),
+        VssSignal(OBD_RUN_TIME, "s", "uint32", "Time since engine start", 30.0),
     )
 }
 
