@@ -19,7 +19,8 @@ from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
 from headunit import status
 from headunit.state import Snapshot, VehicleState
 from headunit.status import Status
-from headunit.tips import Tip, best_tip, load_tips
+from headunit.community import Community
+from headunit.tips import Tip
 from sync.store import Store
 from sync.triplog import TripLog
 from vehicle.candecode import CanDecoder
@@ -80,7 +81,8 @@ class HeadUnit:
             self.state, self.trip_log, self.profile, parked_timeout_s=parked_timeout_s
         )
         self.state.add_observer(self.recorder.on_updates)
-        self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
+        #: Tips, clubs, service experience, ratings and points.
+        self.community = Community(self.store, self.profile)
 
         self._can_source: CanSource | None = None
         self._simulator: Simulator | None = None
@@ -124,7 +126,7 @@ class HeadUnit:
 
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
-        return best_tip(self.tips, snapshot, self.profile.powertrain)
+        return self.community.tips.best(snapshot)
 
     def start(self) -> None:
         """Recover unfinished trips, then start reading the vehicle."""
