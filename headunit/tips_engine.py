@@ -51,8 +51,13 @@ STALE_WEIGHT = 4.0
 FRESHNESS_HALF_LIFE_DAYS = 180.0
 #: z for a 95 % Wilson interval.
 WILSON_Z = 1.96
-#: Grid cell edge for finding ``near`` circles around the car, in degrees.
-GRID_DEGREES = 1.0
+#: Grid cell edge for finding ``near`` circles around the car, in degrees
+#: (about 11 km of latitude): small enough that a cell meets few circles.
+GRID_DEGREES = 0.1
+#: Circles whose edge is closer than this to the car, in km, are checked
+#: again as it moves; the farther ones keep their side until the car has
+#: covered that distance.
+ANCHOR_BAND_KM = 3.0
 
 
 def local_now() -> datetime:
@@ -456,6 +461,13 @@ class _NearFeature:
                 constrained |= 1 << index
         self.circles = list(circles.items())
         self.unconstrained = all_bits & ~constrained
+        self._last: tuple[float, float] | None = None
+        self._key: tuple[int, ...] = ()
+        self._margin_km = 0.0
+        self._anchor = (0.0, 0.0)
+        self._anchor_margin_km = 0.0
+        self._close: list[int] = []
+        self._far_inside: tuple[int, ...] = ()
         self.grid: dict[tuple[int, int], list[int]] = {}
         for number, ((latitude, longitude, radius_km), _) in enumerate(self.circles):
             for cell in _cells_around(latitude, longitude, radius_km):
@@ -466,13 +478,63 @@ class _NearFeature:
         if position is None:
             return ()
         latitude, longitude = position
-        cell = (math.floor(latitude / GRID_DEGREES), math.floor(longitude / GRID_DEGREES) % _LON_CELLS)
-        inside = []
-        for number in self.grid.get(cell, ()):
+        # A circle can only be entered or left after the car moved at least
+        # as far as it was from the circle's edge (triangle inequality), so
+        # the set found at the last check holds while the car stays within
+        # the smallest such distance of where it was found.
+        if self._last is not None:
+            if distance_km(latitude, longitude, *self._last) < self._margin_km:
+                return self._key
+            from_anchor = distance_km(latitude, longitude, *self._anchor)
+            if from_anchor < self._anchor_margin_km:
+                # Circles far from the anchor keep their side: check the others.
+                inside = set(self._far_inside)
+                margin = self._anchor_margin_km - from_anchor
+                for number in self._close:
+                    margin = min(margin, self._check(number, latitude, longitude, inside))
+                return self._remember(position, inside, margin)
+        self._rebuild_anchor(latitude, longitude)
+        inside = set(self._far_inside)
+        margin = self._anchor_margin_km
+        for number in self._close:
+            margin = min(margin, self._check(number, latitude, longitude, inside))
+        return self._remember(position, inside, margin)
+
+    def _check(self, number: int, latitude: float, longitude: float, inside: set[int]) -> float:
+        """Add circle ``number`` to ``inside`` if it contains the point; return the edge distance."""
+        (lat, lon, radius_km), _ = self.circles[number]
+        distance = distance_km(latitude, longitude, lat, lon)
+        if distance <= radius_km:
+            inside.add(number)
+        return abs(distance - radius_km)
+
+    def _rebuild_anchor(self, latitude: float, longitude: float) -> None:
+        """Split the circles of the point's cell into close and far from their edges."""
+        self._anchor = (latitude, longitude)
+        self._close = []
+        far_inside = []
+        margin = _km_to_cell_edge(latitude, longitude)
+        for number in self.grid.get(_cell_of(latitude, longitude), ()):
             (lat, lon, radius_km), _ = self.circles[number]
-            if distance_km(latitude, longitude, lat, lon) <= radius_km:
-                inside.append(number)
-        return tuple(inside)
+            distance = distance_km(latitude, longitude, lat, lon)
+            edge = abs(distance - radius_km)
+            if edge < ANCHOR_BAND_KM:
+                self._close.append(number)
+            else:
+                margin = min(margin, edge)
+                if distance <= radius_km:
+                    far_inside.append(number)
+        self._far_inside = tuple(far_inside)
+        self._anchor_margin_km = margin
+
+    def _remember(
+        self, position: tuple[float, float], inside: set[int], margin: float
+    ) -> tuple[int, ...]:
+        self._last = position
+        self._key = tuple(sorted(inside))
+        # Shrunk a little so rounding in the distances cannot flip a side.
+        self._margin_km = margin - 1e-6
+        return self._key
 
     def mask(self, key: tuple[int, ...]) -> int:
         mask = self.unconstrained
@@ -482,6 +544,28 @@ class _NearFeature:
 
 
 _LON_CELLS = int(round(360 / GRID_DEGREES))
+
+
+def _cell_of(latitude: float, longitude: float) -> tuple[int, int]:
+    return (
+        math.floor(latitude / GRID_DEGREES),
+        math.floor(longitude / GRID_DEGREES) % _LON_CELLS,
+    )
+
+
+def _km_to_cell_edge(latitude: float, longitude: float) -> float:
+    """Return a lower bound of the distance to the edge of the point's cell, in km."""
+    row, column = math.floor(latitude / GRID_DEGREES), math.floor(longitude / GRID_DEGREES)
+    to_latitude_edge = min(latitude - row * GRID_DEGREES, (row + 1) * GRID_DEGREES - latitude)
+    to_longitude_edge = min(
+        longitude - column * GRID_DEGREES, (column + 1) * GRID_DEGREES - longitude
+    )
+    # A degree of longitude is shortest at the cell's edge nearer the pole.
+    widest = max(abs(row * GRID_DEGREES), abs((row + 1) * GRID_DEGREES))
+    cosine = math.cos(math.radians(min(widest, 90.0)))
+    return min(
+        to_latitude_edge * _KM_PER_DEGREE, to_longitude_edge * _KM_PER_DEGREE * cosine
+    )
 #: Fewest km in a degree of latitude, rounded down so the grid errs wide.
 _KM_PER_DEGREE = 110.0
 

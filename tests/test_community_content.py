@@ -159,7 +159,7 @@ def test_malformed_tips_skipped_with_one_line_each(tmp_path, caplog):
     _write(tmp_path, "tips", [_good_tip("first")] + bad + [_good_tip("last")])
     caplog.set_level(logging.WARNING, logger="headunit.content")
     tips = load_tips(BundledContent(tmp_path))
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "headunit.content"]
     assert [tip.id for tip in tips] == ["first", "dup", "last"]
     assert len(warnings) == len(bad) - 1
     assert all("skipped tips item" in r.getMessage() for r in warnings)
@@ -188,11 +188,12 @@ def test_unreadable_document_gives_no_items(tmp_path, caplog):
     (tmp_path / "tips.json").write_text("{not json", "utf-8")
     _write(tmp_path, "events", [])
     (tmp_path / "clubs.json").write_text(json.dumps({"format": 99, "items": []}), "utf-8")
+    caplog.set_level(logging.WARNING, logger="headunit.content")
     source = BundledContent(tmp_path)
     assert source.items("tips") == []
     assert source.items("clubs") == []
     assert source.items("workshops") == []
-    assert len(caplog.records) == 2
+    assert len([r for r in caplog.records if r.name == "headunit.content"]) == 2
 
 
 # -- cache over bundle, offline ------------------------------------------
@@ -226,11 +227,13 @@ def test_cache_deletion_hides_bundle_item(db_path, tmp_path):
 
 
 def test_cache_skips_items_without_id(db_path, caplog):
+    caplog.set_level(logging.WARNING, logger="sync.community")
     store = Store(db_path)
     stored = ContentCache(store).upsert("tips", [{"id": "x"}, "junk", {"id": "y", "updated_at": "2026-12-01T00:00:00Z"}])
     store.close()
+    warnings = [r for r in caplog.records if r.name == "sync.community"]
     assert stored == 1
-    assert len(caplog.records) == 2
+    assert len(warnings) == 2
 
 
 def test_community_reload_reads_cache(db_path):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import math
+import random
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -363,3 +366,34 @@ def test_delivery_date_setting_persists(db_path):
     store.close()
     assert delivery == date(2026, 12, 5)
     assert "tip-first-week-charger" in ids
+
+
+def test_engine_follows_drive_through_circles():
+    # A seeded random walk through many overlapping circles: the engine's
+    # cached sets of circles around the car must match the reference at
+    # every step, including steps that cross an edge by a few metres.
+    rng = random.Random(7)
+    tips = [
+        make_tip(
+            f"c{index}",
+            {"near": {
+                "latitude": 30.20 + rng.random() * 0.1,
+                "longitude": 120.10 + rng.random() * 0.1,
+                "radius_km": rng.choice([0.2, 0.5, 1.0, 2.0, 5.0]),
+            }},
+        )
+        for index in range(120)
+    ]
+    engine = TipsEngine(tips, AURORA, clock=lambda: NOW)
+    context = engine.context(NOW)
+    for step in range(4000):
+        # Loops of slowly changing size around the circles' area, about 15 m
+        # a step, with a jump of a few km now and then.
+        angle = step * 0.003
+        radius = 0.01 + 0.05 * abs(math.sin(step / 700))
+        jump = 0.02 if step % 500 == 0 else 0.0
+        latitude = 30.25 + radius * math.sin(angle) + jump
+        longitude = 120.15 + radius * math.cos(angle) - jump
+        state = snapshot(latitude=latitude, longitude=longitude)
+        expected = {tip.id for tip in tips if matches(tip, state, context)}
+        assert {tip.id for tip in engine.ranked(state)} == expected, step
