@@ -2,10 +2,10 @@
 
 Run: .venv/bin/python bench/tips_engine.py [--tips N] [--changes N]
 
-A simulated drive (speed changing on every step, charge and temperature
-drifting, the car moving through the demo city, a trouble code appearing,
-stops and a charging session) gives a sequence of snapshots, and the
-engine picks the best tip for each. Two baselines run in the same process
+A simulated drive gives a sequence of snapshots: speed changes on every
+step, charge and temperature drift, the car moves through the demo city,
+a trouble code appears, and there are stops and a charging session. The
+engine picks the best tip for each snapshot. Two baselines run in the same process
 on the same tips: a plain Python loop that visits every tip and evaluates
 nothing, and the naive evaluation of every tip with ``tips.matches``.
 The last line is the engine's cost as a ratio of the plain loop's.
@@ -29,7 +29,9 @@ from vehicle import vss  # noqa: E402
 
 NOW = datetime(2026, 12, 10, 9, 30, tzinfo=timezone(timedelta(hours=8)))
 CAR = CarInfo("Aurora", "E5", "BEV")
-CODES = [f"P0{n:03X}" for n in range(0xA00, 0xA00 + 150)] + [f"U0{n:03d}" for n in range(100, 150)]
+CODES = [f"P0{n:03X}" for n in range(0xA00, 0xA00 + 150)] + [
+    f"U0{n:03d}" for n in range(100, 150)
+]
 
 
 def synthetic_tips(count: int, rng: random.Random) -> list[Tip]:
@@ -47,11 +49,14 @@ def synthetic_tips(count: int, rng: random.Random) -> list[Tip]:
         ("odometer_above", lambda: rng.choice([1000, 10000, 20000, 50000])),
         ("ownership_days_below", lambda: rng.choice([7, 14, 30, 90])),
         ("dtc_any", lambda: rng.sample(CODES, rng.randint(1, 3))),
-        ("near", lambda: {
-            "latitude": 30.0 + rng.random() * 0.6,
-            "longitude": 119.8 + rng.random() * 0.8,
-            "radius_km": rng.choice([1, 3, 5, 10, 20]),
-        }),
+        (
+            "near",
+            lambda: {
+                "latitude": 30.0 + rng.random() * 0.6,
+                "longitude": 119.8 + rng.random() * 0.8,
+                "radius_km": rng.choice([1, 3, 5, 10, 20]),
+            },
+        ),
         ("hours", lambda: rng.choice([[7, 10], [17, 20], [22, 6]])),
         ("months", lambda: rng.choice([[12, 1, 2], [6, 7, 8]])),
     ]
@@ -71,7 +76,10 @@ def synthetic_tips(count: int, rng: random.Random) -> list[Tip]:
                     "body": {"zh": "正文", "en": "Body"},
                     "when": when,
                     "author": {"name": "车主", "role": "owner"},
-                    "votes": {"helpful": rng.randint(0, 500), "not_helpful": rng.randint(0, 50)},
+                    "votes": {
+                        "helpful": rng.randint(0, 500),
+                        "not_helpful": rng.randint(0, 50),
+                    },
                 }
             )
         )
@@ -101,7 +109,9 @@ def drive(changes: int, rng: random.Random) -> list[Snapshot]:
             vss.LATITUDE: latitude,
             vss.LONGITUDE: longitude,
         }
-        readings = {path: Reading(value, float(step), step) for path, value in values.items()}
+        readings = {
+            path: Reading(value, float(step), step) for path, value in values.items()
+        }
         snapshots.append(Snapshot(readings, set(), float(step), not parked, step))
     return snapshots
 
@@ -119,8 +129,12 @@ def per_change_s(function, snapshots: list[Snapshot], repeats: int = 3) -> float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tips", type=int, default=10_000, help="number of synthetic tips")
-    parser.add_argument("--changes", type=int, default=5_000, help="state changes in the drive")
+    parser.add_argument(
+        "--tips", type=int, default=10_000, help="number of synthetic tips"
+    )
+    parser.add_argument(
+        "--changes", type=int, default=5_000, help="state changes in the drive"
+    )
     args = parser.parse_args()
 
     rng = random.Random(20261204)
@@ -128,7 +142,9 @@ def main() -> None:
     snapshots = drive(args.changes, rng)
 
     start = time.perf_counter()
-    engine = TipsEngine(tips, CAR, delivery_date=NOW.date() - timedelta(days=20), clock=lambda: NOW)
+    engine = TipsEngine(
+        tips, CAR, delivery_date=NOW.date() - timedelta(days=20), clock=lambda: NOW
+    )
     build_s = time.perf_counter() - start
     context = engine.context(NOW)
 
@@ -151,13 +167,17 @@ def main() -> None:
     loop_s = per_change_s(plain_loop, snapshots[:500])
     naive_s = per_change_s(naive, snapshots[:: max(1, args.changes // 100)], repeats=1)
 
-    print(f"tips: {len(tips)} ({engine.tip_count} fit the car), state changes: {len(snapshots)}")
+    print(
+        f"tips: {len(tips)} ({engine.tip_count} fit the car), state changes: {len(snapshots)}"
+    )
     print(f"engine index build: {build_s * 1000:.1f} ms")
     print(f"engine per change (drive):          {engine_s * 1e6:9.1f} us")
     print(f"engine per change (new signature):  {worst_s * 1e6:9.1f} us")
     print(f"plain loop over the tips:           {loop_s * 1e6:9.1f} us")
     print(f"naive evaluation of every tip:      {naive_s * 1e6:9.1f} us")
-    print(f"engine / naive evaluation: {engine_s / naive_s:.4f}x (new signature {worst_s / naive_s:.4f}x)")
+    print(
+        f"engine / naive evaluation: {engine_s / naive_s:.4f}x (new signature {worst_s / naive_s:.4f}x)"
+    )
     print(f"engine (new signature) / plain loop: {worst_s / loop_s:.3f}x")
     print(f"engine / plain loop: {engine_s / loop_s:.3f}x")
 

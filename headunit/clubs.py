@@ -4,7 +4,7 @@ Clubs and their events are community content (kinds ``clubs`` and
 ``events``), read from the bundle or the local cache, so the list works
 offline. The list follows the driving restrictions: while moving it is
 cut to the moving list length and its strings to the moving text length,
-and answering an event (RSVP) needs the car parked.
+and an RSVP needs the car parked.
 """
 
 from __future__ import annotations
@@ -84,10 +84,10 @@ class EventRow:
     near: str
     organiser_name: str
     organiser_role: str
-    #: Attendees including the owner once the owner answered "going".
+    #: Attendees, including the owner after an RSVP of "going".
     attendees: int
     capacity: int | None
-    #: The owner's answer: "going", "not_going" or None.
+    #: The owner's RSVP: "going", "not_going" or None.
     rsvp: str | None
 
 
@@ -116,7 +116,9 @@ def parse_club(item: dict[str, Any]) -> Club:
         latitude=content.number(item, "latitude", -90, 90),
         longitude=content.number(item, "longitude", -180, 180),
         members=int(content.number(item, "members", 0, 1e7, default=0)),
-        president=content.plain_text(item.get("president", "-"), MAX_NAME_CHARS, "president"),
+        president=content.plain_text(
+            item.get("president", "-"), MAX_NAME_CHARS, "president"
+        ),
     )
 
 
@@ -142,7 +144,9 @@ def parse_event(item: dict[str, Any]) -> ClubEvent:
         starts_at=starts_at,
         ends_at=ends_at,
         venue=content.localized(venue.get("name"), MAX_NAME_CHARS, "venue.name"),
-        address=content.localized(venue.get("address"), MAX_NAME_CHARS * 2, "venue.address"),
+        address=content.localized(
+            venue.get("address"), MAX_NAME_CHARS * 2, "venue.address"
+        ),
         latitude=content.number(venue, "latitude", -90, 90),
         longitude=content.number(venue, "longitude", -180, 180),
         organiser_name=content.plain_text(
@@ -152,7 +156,9 @@ def parse_event(item: dict[str, Any]) -> ClubEvent:
             organiser.get("role", "owner"), 30, "organiser.role"
         ),
         attendees=int(content.number(item, "attendees", 0, 1e6, default=0)),
-        capacity=None if capacity is None else int(content.number(item, "capacity", 1, 1e6)),
+        capacity=None
+        if capacity is None
+        else int(content.number(item, "capacity", 1, 1e6)),
         updated_at=content.timestamp(item, "updated_at"),
     )
 
@@ -197,7 +203,9 @@ class ClubBoard:
         the moving list length is returned.
         """
         if order not in (BY_DISTANCE, BY_START):
-            raise ValueError(f"unknown order {order!r}: use {BY_DISTANCE!r} or {BY_START!r}")
+            raise ValueError(
+                f"unknown order {order!r}: use {BY_DISTANCE!r} or {BY_START!r}"
+            )
         now = self.clock()
         places = list(usual_area)
         answers = self.rsvps.all()
@@ -236,7 +244,9 @@ class ClubBoard:
         club = self.clubs.get(event.club_id)
         return EventDetail(
             row=row,
-            description=shorten(content.pick_language(event.description, language), limit),
+            description=shorten(
+                content.pick_language(event.description, language), limit
+            ),
             address=shorten(content.pick_language(event.address, language), limit),
             latitude=event.latitude,
             longitude=event.longitude,
@@ -246,10 +256,13 @@ class ClubBoard:
         )
 
     def rsvp(self, event_id: str, going: bool, moving: bool) -> None:
-        """Answer an event; raises ``NotWhileMoving`` while moving, ``KeyError`` if unknown."""
+        """Store the owner's RSVP to an event.
+
+        Raises ``NotWhileMoving`` while moving and ``KeyError`` for an unknown event.
+        """
         if event_id not in self.events:
             raise KeyError(f"no event with id {event_id!r}")
-        self.rsvps.answer(event_id, going, moving)
+        self.rsvps.record(event_id, going, moving)
 
     def _row(
         self,
@@ -286,7 +299,9 @@ def _distance(
 ) -> tuple[float, str] | None:
     """Return (km, "car" or "usual_area") if the event is within reach, else None."""
     if position is not None:
-        from_car = distance_km(position[0], position[1], event.latitude, event.longitude)
+        from_car = distance_km(
+            position[0], position[1], event.latitude, event.longitude
+        )
         if from_car <= radius_km:
             return from_car, "car"
     nearest = min(
@@ -295,6 +310,8 @@ def _distance(
     )
     if nearest is not None and nearest <= radius_km:
         if position is not None:
-            return distance_km(position[0], position[1], event.latitude, event.longitude), "usual_area"
+            return distance_km(
+                position[0], position[1], event.latitude, event.longitude
+            ), "usual_area"
         return nearest, "usual_area"
     return None

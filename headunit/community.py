@@ -36,7 +36,7 @@ DELIVERY_DATE_KEY = "vehicle.delivery_date"
 USUAL_AREA_TRIPS = 30
 #: Places are rounded to this grid, in degrees (about 2 km), before counting.
 USUAL_AREA_GRID_DEGREES = 0.02
-#: Most places in the usual area, the most visited first.
+#: Maximum number of places in the usual area, the most visited first.
 USUAL_AREA_PLACES = 3
 
 
@@ -58,7 +58,9 @@ class Community:
         self.queue = FeedbackQueue(store)
         self.sink: FeedbackSink = sink or self.queue
         self.points = PointsLedger(store)
-        self.source = LayeredContent(CachedContent(self.cache), BundledContent(content_dir))
+        self.source = LayeredContent(
+            CachedContent(self.cache), BundledContent(content_dir)
+        )
         unix_clock = lambda: clock().timestamp()  # noqa: E731
         self.tip_feedback = TipFeedback(store, self.sink, unix_clock)
         self.rsvps = Rsvps(store, self.sink, unix_clock)
@@ -144,7 +146,10 @@ class Community:
             counts.setdefault(cell, []).append((row["latitude"], row["longitude"]))
         ranked = sorted(counts.values(), key=len, reverse=True)[:USUAL_AREA_PLACES]
         return [
-            (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+            (
+                sum(p[0] for p in points) / len(points),
+                sum(p[1] for p in points) / len(points),
+            )
             for points in ranked
         ]
 

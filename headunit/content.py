@@ -39,7 +39,9 @@ CONTENT_FORMAT = 1
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
 #: Control characters except newline and tab, and the Unicode bidirectional
 #: overrides and isolates, which can make text read differently than stored.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\ufeff]")
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\ufeff]"
+)
 _SPACES = re.compile(r"[ \t\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -87,10 +89,14 @@ def localized(value: Any, max_chars: int, field: str) -> dict[str, str]:
         raise ContentError(f"{field}: expected text per language")
     texts: dict[str, str] = {}
     for language, text in value.items():
-        if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}([-_][A-Za-z]+)?", language):
+        if not isinstance(language, str) or not re.fullmatch(
+            r"[a-z]{2}([-_][A-Za-z]+)?", language
+        ):
             continue
         try:
-            texts.setdefault(language[:2], plain_text(text, max_chars, f"{field}.{language}"))
+            texts.setdefault(
+                language[:2], plain_text(text, max_chars, f"{field}.{language}")
+            )
         except ContentError:
             continue
     if not texts:
@@ -114,7 +120,11 @@ def required_str(item: dict[str, Any], key: str, max_chars: int = 80) -> str:
 
 
 def number(
-    item: dict[str, Any], key: str, low: float, high: float, default: float | None = None
+    item: dict[str, Any],
+    key: str,
+    low: float,
+    high: float,
+    default: float | None = None,
 ) -> float:
     """Return ``item[key]`` as a number within [low, high]."""
     value = item.get(key, default)
@@ -169,7 +179,9 @@ def parse_items(
                 raise ContentError("duplicate id")
             parsed.append(parse(item))
         except (ContentError, KeyError, TypeError, ValueError) as error:
-            logger.warning("skipped %s item %d (id %r): %s", kind, index, item_id, error)
+            logger.warning(
+                "skipped %s item %d (id %r): %s", kind, index, item_id, error
+            )
             continue
         seen.add(item_id)
     return parsed
@@ -252,7 +264,10 @@ def _document_items(document: Any, kind: str, origin: str) -> list[Any]:
     if document.get("format") != CONTENT_FORMAT:
         logger.warning(
             "%s document in %s has format %r, expected %d",
-            kind, origin, document.get("format"), CONTENT_FORMAT,
+            kind,
+            origin,
+            document.get("format"),
+            CONTENT_FORMAT,
         )
         return []
     items = document.get("items")

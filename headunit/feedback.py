@@ -1,9 +1,9 @@
 """The owner's feedback on community content: tip votes and event RSVPs.
 
-Each choice is stored twice in one transaction: as the current state of
-the item (so the screens and the tips engine know it at once) and as a
-queued item for upload through a ``FeedbackSink`` (the local
-``community_queue`` table today, the shared outbox once there is one).
+Each choice is stored twice in one transaction. The current state of the
+item lets the screens and the tips engine use it at once. A queued item
+goes to upload through a ``FeedbackSink``: the local ``community_queue``
+table, or the shared outbox once there is one.
 Choices that need a glance longer than a tap raise ``NotWhileMoving``
 while the car moves.
 """
@@ -52,8 +52,8 @@ class TipFeedbackState:
 class TipFeedback:
     """Votes, "Later", "no longer true" and dismissals of tips.
 
-    ``version`` grows with every change, so the tips engine knows when to
-    recompute what it hides. Thread-safe through the store's lock.
+    ``version`` grows with every change, so the tips engine can tell when
+    to recompute what it hides. Safe to call from several threads.
     """
 
     def __init__(
@@ -106,7 +106,9 @@ class TipFeedback:
         should read the whole tip before judging it.
         """
         if moving:
-            raise NotWhileMoving("reporting a tip as no longer true needs the car parked")
+            raise NotWhileMoving(
+                "reporting a tip as no longer true needs the car parked"
+            )
         if self.state(tip_id).no_longer_true:
             return
         now = self.clock()
@@ -129,13 +131,17 @@ class TipFeedback:
 
     def state(self, tip_id: str) -> TipFeedbackState:
         with self._lock:
-            return self._states.get(tip_id) or TipFeedbackState(tip_id, None, False, False, None)
+            return self._states.get(tip_id) or TipFeedbackState(
+                tip_id, None, False, False, None
+            )
 
     def states(self) -> dict[str, TipFeedbackState]:
         with self._lock:
             return dict(self._states)
 
-    def _save(self, tip_id: str, kind: str | None, payload: dict | None, **changes: object) -> None:
+    def _save(
+        self, tip_id: str, kind: str | None, payload: dict | None, **changes: object
+    ) -> None:
         current = self.state(tip_id)
         values = {
             "vote": current.vote,
@@ -149,7 +155,7 @@ class TipFeedback:
             "vote": values["vote"],
             "later": int(bool(values["later"])),
             "no_longer_true": int(bool(values["no_longer_true"])),
-            # SQLite has no infinity in JSON-friendly form; a very large time is "for good".
+            # "Hidden for good" is stored as a finite time, the end of year 9999.
             "hidden_until": _finite(values["hidden_until"]),
             "updated_at": self.clock(),
         }
@@ -168,7 +174,7 @@ class TipFeedback:
 
 
 class Rsvps:
-    """The owner's answers to club events."""
+    """The owner's RSVPs to club events."""
 
     def __init__(
         self, store: Store, sink: FeedbackSink, clock: Callable[[], float] = time.time
@@ -177,25 +183,29 @@ class Rsvps:
         self.sink = sink
         self.clock = clock
 
-    def answer(self, event_id: str, going: bool, moving: bool) -> None:
+    def record(self, event_id: str, going: bool, moving: bool) -> None:
         """Store going or not going; raises ``NotWhileMoving`` while the car moves."""
         if moving:
-            raise NotWhileMoving("answering an event needs the car parked")
+            raise NotWhileMoving("an RSVP to an event needs the car parked")
         status = GOING if going else NOT_GOING
         if self.status(event_id) == status:
             return
         now = self.clock()
         with self.store.write() as db:
             db["event_rsvps"].insert(
-                {"event_id": event_id, "status": status, "updated_at": now}, replace=True
+                {"event_id": event_id, "status": status, "updated_at": now},
+                replace=True,
             )
             self.sink.add(
-                db, "event_rsvp", event_id, {"event_id": event_id, "status": status, "at": _iso(now)}
+                db,
+                "event_rsvp",
+                event_id,
+                {"event_id": event_id, "status": status, "at": _iso(now)},
             )
-        logger.info("event %s answered: %s", event_id, status)
+        logger.info("event %s RSVP: %s", event_id, status)
 
     def status(self, event_id: str) -> str | None:
-        """Return ``GOING``, ``NOT_GOING`` or None if the owner has not answered."""
+        """Return ``GOING``, ``NOT_GOING``, or None without an RSVP."""
         rows = self.store.query(
             "select status from event_rsvps where event_id = ?", [event_id]
         )

@@ -1,8 +1,8 @@
 """The model's satisfaction index and a trip's consumption against other owners.
 
 Both come from per-model figures (content kind ``model_stats``) that the
-platform aggregates from owners' ratings and trip summaries; until it
-serves them, the bundled figures are shown. A trip's consumption is placed
+platform aggregates from owners' ratings and trip summaries. Until the
+platform serves them, the bundled figures are shown. A trip's consumption is placed
 among the owners' trips by interpolating between the published
 percentiles, and said in plain words in Chinese and English.
 """
@@ -92,9 +92,7 @@ def parse_model_stats(item: dict[str, Any]) -> ModelStats:
     kind = consumption.get("kind")
     if kind not in UNITS:
         raise ContentError(f"consumption.kind: expected one of {sorted(UNITS)}")
-    values = tuple(
-        content.number(consumption, f"p{p}", 0.1, 200) for p in PERCENTILES
-    )
+    values = tuple(content.number(consumption, f"p{p}", 0.1, 200) for p in PERCENTILES)
     if any(later < earlier for earlier, later in zip(values, values[1:])):
         raise ContentError("consumption: percentiles must not decrease")
     return ModelStats(
@@ -122,7 +120,8 @@ class Ratings:
             "model_stats", self.source.items("model_stats"), parse_model_stats
         )
         self.stats = next(
-            (stats for stats in items if stats.model == self.model_name.casefold()), None
+            (stats for stats in items if stats.model == self.model_name.casefold()),
+            None,
         )
 
     def satisfaction(self) -> SatisfactionIndex | None:
@@ -130,7 +129,10 @@ class Ratings:
         if self.stats is None:
             return None
         return SatisfactionIndex(
-            self.model_name, self.stats.satisfaction, self.stats.ratings, self.stats.updated_at
+            self.model_name,
+            self.stats.satisfaction,
+            self.stats.ratings,
+            self.stats.updated_at,
         )
 
     def compare_trip(self, trip: TripSummary) -> ConsumptionComparison | None:
@@ -143,13 +145,17 @@ class Ratings:
         if stats is None:
             return None
         distance_km = trip.distance_m / 1000
-        used = trip.energy_used_kwh if stats.consumption_kind == "energy" else trip.fuel_used_l
+        used = (
+            trip.energy_used_kwh
+            if stats.consumption_kind == "energy"
+            else trip.fuel_used_l
+        )
         if distance_km < MIN_COMPARED_KM or used is None or used <= 0:
             return None
         consumption = used / distance_km * 100
         percentile = percentile_of(consumption, stats.percentiles)
         unit = UNITS[stats.consumption_kind]
-        texts = describe(consumption, percentile, unit, self.model_name, stats.trips)
+        texts = describe(consumption, percentile, unit, self.model_name)
         chart = ConsumptionChart(
             unit, tuple(zip(PERCENTILES, stats.percentiles)), consumption, percentile
         )
@@ -167,7 +173,11 @@ def percentile_of(value: float, values: tuple[float, ...]) -> float:
     if value <= values[0]:
         return PERCENTILES[0] / 2 if value < values[0] else float(PERCENTILES[0])
     if value >= values[-1]:
-        return (PERCENTILES[-1] + 100) / 2 if value > values[-1] else float(PERCENTILES[-1])
+        return (
+            (PERCENTILES[-1] + 100) / 2
+            if value > values[-1]
+            else float(PERCENTILES[-1])
+        )
     index = bisect.bisect_right(values, value)
     low, high = values[index - 1], values[index]
     p_low, p_high = PERCENTILES[index - 1], PERCENTILES[index]
@@ -177,7 +187,7 @@ def percentile_of(value: float, values: tuple[float, ...]) -> float:
 
 
 def describe(
-    consumption: float, percentile: float, unit: str, model: str, trips: int
+    consumption: float, percentile: float, unit: str, model: str
 ) -> dict[str, str]:
     """Say in Chinese and English how the trip compares, in whole percent."""
     figure = f"{consumption:.1f} {unit}"

@@ -1,4 +1,4 @@
-"""What owners of the same model experienced with a trouble code.
+"""Owners' experience with a trouble code on the same model.
 
 When a DTC appears in ``Vehicle.OBD.DTCList``, the head unit shows what
 other owners of the model found: the usual cause, the fix, what they paid,
@@ -66,7 +66,7 @@ class DtcExperience:
     title: dict[str, str]
     cause: dict[str, str]
     fix: dict[str, str]
-    #: What owners paid, in ``currency``: lowest, median and highest reported.
+    #: Amounts owners paid, in ``currency``: lowest, median and highest reported.
     cost_low: float
     cost_median: float
     cost_high: float
@@ -109,7 +109,7 @@ class ServiceReport:
 
 @dataclass(frozen=True)
 class ServiceView:
-    """What the service screen shows now: always a notice, reports only when parked."""
+    """The service screen's content now: always a notice, reports only when parked."""
 
     moving: bool
     codes: tuple[str, ...]
@@ -119,7 +119,9 @@ class ServiceView:
 
 def parse_workshop(item: dict[str, Any]) -> Workshop:
     specialties = item.get("specialties", [])
-    if not isinstance(specialties, list) or not all(isinstance(s, str) for s in specialties):
+    if not isinstance(specialties, list) or not all(
+        isinstance(s, str) for s in specialties
+    ):
         raise ContentError("specialties: expected a list of names")
     return Workshop(
         id=content.required_str(item, "id"),
@@ -145,7 +147,11 @@ def parse_experience(item: dict[str, Any]) -> DtcExperience:
     models = item.get("models", [])
     warnings = item.get("warnings", [])
     workshops = item.get("workshop_ids", [])
-    for key, value in (("models", models), ("warnings", warnings), ("workshop_ids", workshops)):
+    for key, value in (
+        ("models", models),
+        ("warnings", warnings),
+        ("workshop_ids", workshops),
+    ):
         if not isinstance(value, list):
             raise ContentError(f"{key}: expected a list")
     return DtcExperience(
@@ -198,7 +204,9 @@ class ServiceAdvisor:
 
         None when no present code has owners' experience for this model.
         """
-        codes = sorted(code for code in present_dtcs(snapshot) if code in self.experiences)
+        codes = sorted(
+            code for code in present_dtcs(snapshot) if code in self.experiences
+        )
         if not codes:
             return None
         moving = snapshot.moving
@@ -225,7 +233,9 @@ class ServiceAdvisor:
             cost_high=experience.cost_high,
             currency=experience.currency,
             reports=experience.reports,
-            warnings=tuple(content.pick_language(w, language) for w in experience.warnings),
+            warnings=tuple(
+                content.pick_language(w, language) for w in experience.warnings
+            ),
             workshops=self._workshops(experience, position, language),
         )
 
@@ -237,7 +247,10 @@ class ServiceAdvisor:
         )
 
     def _workshops(
-        self, experience: DtcExperience, position: tuple[float, float] | None, language: str
+        self,
+        experience: DtcExperience,
+        position: tuple[float, float] | None,
+        language: str,
     ) -> tuple[WorkshopRow, ...]:
         rows = []
         for workshop in self.workshops.values():

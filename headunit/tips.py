@@ -1,4 +1,4 @@
-"""Community tips and the conditions that say when each one fits.
+"""Community tips and the conditions under which each one fits.
 
 A tip is data: its text per language, its author, the votes it got, and a
 ``when`` table of conditions on the vehicle state and its context, such as
@@ -41,7 +41,7 @@ from vehicle import vss
 
 logger = logging.getLogger(__name__)
 
-#: Longest text kept per part of a tip, in characters.
+#: Maximum text length kept per part of a tip, in characters.
 MAX_TITLE_CHARS = 40
 MAX_SUMMARY_CHARS = 80
 MAX_BODY_CHARS = 600
@@ -68,7 +68,9 @@ THRESHOLDS: dict[str, tuple[str, str]] = {
 FLAGS = {"moving", "charging"}
 #: Conditions that depend only on the car, decided once when tips load.
 STATIC = {"powertrain", "models"}
-KNOWN_CONDITIONS = set(THRESHOLDS) | FLAGS | STATIC | {"dtc_any", "near", "hours", "months"}
+KNOWN_CONDITIONS = (
+    set(THRESHOLDS) | FLAGS | STATIC | {"dtc_any", "near", "hours", "months"}
+)
 
 #: How much each condition adds to a tip's fit: a tip about a trouble code
 #: that is present fits better than one about driving in general.
@@ -96,7 +98,7 @@ FIT_WEIGHTS = {
 
 @dataclass(frozen=True)
 class TipContext:
-    """What the tips need besides the vehicle state: the car and the local time."""
+    """Context of the tips besides the vehicle state: the car and the local time."""
 
     make: str
     model: str
@@ -165,7 +167,9 @@ def parse_tip(item: dict[str, Any]) -> Tip:
         summary=content.localized(item.get("summary"), MAX_SUMMARY_CHARS, "summary"),
         body=content.localized(item.get("body"), MAX_BODY_CHARS, "body"),
         when=when,
-        author_name=content.plain_text(author.get("name"), MAX_AUTHOR_CHARS, "author.name"),
+        author_name=content.plain_text(
+            author.get("name"), MAX_AUTHOR_CHARS, "author.name"
+        ),
         author_role=role if role in AUTHOR_ROLES else "owner",
         author_helpful=int(content.number(author, "helpful", 0, 1e9, default=0)),
         helpful=int(content.number(votes, "helpful", 0, 1e9, default=0)),
@@ -197,8 +201,10 @@ def _parse_condition(key: str, value: Any) -> Any:
             raise ContentError(f"when.{key}: expected true or false")
         return value
     if key in ("powertrain", "models", "dtc_any"):
-        if not isinstance(value, list) or not value or not all(
-            isinstance(v, str) and v.strip() for v in value
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v.strip() for v in value)
         ):
             raise ContentError(f"when.{key}: expected a list of names")
         if key == "models":
@@ -221,8 +227,10 @@ def _parse_condition(key: str, value: Any) -> Any:
         ):
             raise ContentError("when.hours: expected [from, to] in whole hours 0..24")
         return (value[0] % 24, value[1] % 24)
-    if not isinstance(value, list) or not value or not all(
-        isinstance(m, int) and 1 <= m <= 12 for m in value
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(m, int) and 1 <= m <= 12 for m in value)
     ):
         raise ContentError("when.months: expected a list of months 1..12")
     return tuple(sorted(set(value)))
@@ -234,7 +242,7 @@ def load_tips(source: content.ContentSource) -> list[Tip]:
 
 
 def fits_car(tip: Tip, context: TipContext) -> bool:
-    """Whether the tip's conditions on the car itself (powertrain, model) hold."""
+    """Return whether the tip's conditions on the car itself (powertrain, model) are met."""
     powertrains = tip.when.get("powertrain")
     if powertrains is not None and context.powertrain.upper() not in powertrains:
         return False
@@ -282,7 +290,7 @@ def hour_in(window: tuple[int, int], hour: int) -> bool:
 
 
 def matches(tip: Tip, snapshot: Snapshot, context: TipContext) -> bool:
-    """Whether every condition of ``tip`` holds; a condition on a missing value fails.
+    """Return whether every condition of ``tip`` is met; one on a missing value fails.
 
     This is the reference evaluation, one tip and one condition at a time.
     """
@@ -330,7 +338,9 @@ def position_of(snapshot: Snapshot) -> tuple[float, float] | None:
     """Return the car's (latitude, longitude), or None without a current fix."""
     latitude = snapshot.value(vss.LATITUDE)
     longitude = snapshot.value(vss.LONGITUDE)
-    if not isinstance(latitude, (int, float)) or not isinstance(longitude, (int, float)):
+    if not isinstance(latitude, (int, float)) or not isinstance(
+        longitude, (int, float)
+    ):
         return None
     if isinstance(latitude, bool) or isinstance(longitude, bool):
         return None

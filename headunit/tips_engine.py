@@ -1,7 +1,7 @@
 """The tips engine: which tips fit the vehicle state now, best first.
 
-The UI asks on every display refresh while the state changes many times a
-second, and the content may hold thousands of tips, so the engine does not
+The UI requests the best tip on every display refresh while the state
+changes many times a second, and the content may hold thousands of tips, so the engine does not
 test each tip against each new state. When the tips load it:
 
 - drops the tips whose powertrain or model conditions exclude this car;
@@ -55,8 +55,8 @@ WILSON_Z = 1.96
 #: (about 11 km of latitude): small enough that a cell meets few circles.
 GRID_DEGREES = 0.1
 #: Circles whose edge is closer than this to the car, in km, are checked
-#: again as it moves; the farther ones keep their side until the car has
-#: covered that distance.
+#: again as it moves. The farther ones cannot change side before the car
+#: has covered that distance.
 ANCHOR_BAND_KM = 3.0
 
 
@@ -204,7 +204,8 @@ class TipsEngine:
             vote=vote,
             can_vote=vote is None,
             can_save_for_later=moving and not (state and state.later),
-            can_report_no_longer_true=not moving and not (state and state.no_longer_true),
+            can_report_no_longer_true=not moving
+            and not (state and state.no_longer_true),
             saved_count=len(self.saved_for_later()),
         )
 
@@ -215,7 +216,8 @@ class TipsEngine:
         states = self.feedback.states()
         with self._lock:
             return [
-                tip for tip in self._ranked
+                tip
+                for tip in self._ranked
                 if (state := states.get(tip.id)) is not None
                 and state.later
                 and state.vote != NOT_HELPFUL
@@ -277,7 +279,10 @@ class TipsEngine:
     def _hidden_mask(self, now_s: float, moving: bool) -> int:
         if self.feedback is None:
             return 0
-        if self.feedback.version != self._hidden_version or now_s >= self._hidden_expiry:
+        if (
+            self.feedback.version != self._hidden_version
+            or now_s >= self._hidden_expiry
+        ):
             self._hidden_version = self.feedback.version
             hidden = 0
             later = 0
@@ -419,7 +424,9 @@ class _DtcFeature:
             constrained |= bit
             for pattern in tip.when["dtc_any"]:
                 if pattern.endswith("*"):
-                    self.prefixes[pattern[:-1]] = self.prefixes.get(pattern[:-1], 0) | bit
+                    self.prefixes[pattern[:-1]] = (
+                        self.prefixes.get(pattern[:-1], 0) | bit
+                    )
                 else:
                     self.exact[pattern] = self.exact.get(pattern, 0) | bit
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixes})
@@ -480,7 +487,7 @@ class _NearFeature:
         latitude, longitude = position
         # A circle can only be entered or left after the car moved at least
         # as far as it was from the circle's edge (triangle inequality), so
-        # the set found at the last check holds while the car stays within
+        # the set found at the last check stays valid while the car is within
         # the smallest such distance of where it was found.
         if self._last is not None:
             if distance_km(latitude, longitude, *self._last) < self._margin_km:
@@ -491,7 +498,9 @@ class _NearFeature:
                 inside = set(self._far_inside)
                 margin = self._anchor_margin_km - from_anchor
                 for number in self._close:
-                    margin = min(margin, self._check(number, latitude, longitude, inside))
+                    margin = min(
+                        margin, self._check(number, latitude, longitude, inside)
+                    )
                 return self._remember(position, inside, margin)
         self._rebuild_anchor(latitude, longitude)
         inside = set(self._far_inside)
@@ -500,7 +509,9 @@ class _NearFeature:
             margin = min(margin, self._check(number, latitude, longitude, inside))
         return self._remember(position, inside, margin)
 
-    def _check(self, number: int, latitude: float, longitude: float, inside: set[int]) -> float:
+    def _check(
+        self, number: int, latitude: float, longitude: float, inside: set[int]
+    ) -> float:
         """Add circle ``number`` to ``inside`` if it contains the point; return the edge distance."""
         (lat, lon, radius_km), _ = self.circles[number]
         distance = distance_km(latitude, longitude, lat, lon)
@@ -555,8 +566,13 @@ def _cell_of(latitude: float, longitude: float) -> tuple[int, int]:
 
 def _km_to_cell_edge(latitude: float, longitude: float) -> float:
     """Return a lower bound of the distance to the edge of the point's cell, in km."""
-    row, column = math.floor(latitude / GRID_DEGREES), math.floor(longitude / GRID_DEGREES)
-    to_latitude_edge = min(latitude - row * GRID_DEGREES, (row + 1) * GRID_DEGREES - latitude)
+    row, column = (
+        math.floor(latitude / GRID_DEGREES),
+        math.floor(longitude / GRID_DEGREES),
+    )
+    to_latitude_edge = min(
+        latitude - row * GRID_DEGREES, (row + 1) * GRID_DEGREES - latitude
+    )
     to_longitude_edge = min(
         longitude - column * GRID_DEGREES, (column + 1) * GRID_DEGREES - longitude
     )
@@ -566,11 +582,15 @@ def _km_to_cell_edge(latitude: float, longitude: float) -> float:
     return min(
         to_latitude_edge * _KM_PER_DEGREE, to_longitude_edge * _KM_PER_DEGREE * cosine
     )
-#: Fewest km in a degree of latitude, rounded down so the grid errs wide.
+
+
+#: A lower bound of the km in a degree of latitude, so the grid errs wide.
 _KM_PER_DEGREE = 110.0
 
 
-def _cells_around(latitude: float, longitude: float, radius_km: float) -> list[tuple[int, int]]:
+def _cells_around(
+    latitude: float, longitude: float, radius_km: float
+) -> list[tuple[int, int]]:
     """Return every grid cell a circle may reach, with one cell to spare."""
     dlat = radius_km / _KM_PER_DEGREE
     low_row = math.floor((latitude - dlat) / GRID_DEGREES) - 1

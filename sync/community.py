@@ -70,7 +70,8 @@ class ContentCache:
         with self.store.write() as db:
             for item_id in ids:
                 db.execute(
-                    "delete from content_cache where kind = ? and id = ?", [kind, item_id]
+                    "delete from content_cache where kind = ? and id = ?",
+                    [kind, item_id],
                 )
 
     def items(self, kind: str) -> list[dict[str, Any]]:
@@ -107,7 +108,9 @@ class FeedbackSink(Protocol):
     local choice and its queued upload are stored together or not at all.
     """
 
-    def add(self, db: Database, kind: str, subject_id: str, payload: dict[str, Any]) -> str:
+    def add(
+        self, db: Database, kind: str, subject_id: str, payload: dict[str, Any]
+    ) -> str:
         """Queue one item and return its stable id, which the platform de-duplicates on."""
         ...
 
@@ -129,7 +132,9 @@ class FeedbackQueue:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def add(self, db: Database, kind: str, subject_id: str, payload: dict[str, Any]) -> str:
+    def add(
+        self, db: Database, kind: str, subject_id: str, payload: dict[str, Any]
+    ) -> str:
         item_id = uuid.uuid4().hex
         db["community_queue"].insert(
             {
@@ -167,7 +172,8 @@ class FeedbackQueue:
         with self.store.write() as db:
             for item_id in ids:
                 db.execute(
-                    "update community_queue set sent_at = ? where id = ?", [now, item_id]
+                    "update community_queue set sent_at = ? where id = ?",
+                    [now, item_id],
                 )
 
 
@@ -204,7 +210,9 @@ class PointsLedger:
             db["points_ledger"].insert_all(rows, ignore=True)
 
     def balance(self) -> int:
-        rows = self.store.query("select coalesce(sum(points), 0) as total from points_ledger")
+        rows = self.store.query(
+            "select coalesce(sum(points), 0) as total from points_ledger"
+        )
         return int(rows[0]["total"])
 
     def entries(self, limit: int = 20) -> list[PointsEntry]:
@@ -214,7 +222,11 @@ class PointsLedger:
         )
         return [
             PointsEntry(
-                row["id"], row["reason"], row["points"], row["subject_id"], row["earned_at"]
+                row["id"],
+                row["reason"],
+                row["points"],
+                row["subject_id"],
+                row["earned_at"],
             )
             for row in rows
         ]

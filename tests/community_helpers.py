@@ -43,8 +43,10 @@ def make_tip(tip_id: str, when: dict[str, Any], helpful: int = 10, **extra: Any)
         "published": "2026-11-01",
         "title": {"zh": f"提示{tip_id}", "en": f"Tip {tip_id}"},
         "summary": {"zh": "短句", "en": "Short line"},
-        "body": {"zh": "这是一条完整的提示正文，停车时才会显示全部内容。" * 2,
-                 "en": "The whole tip, shown only while parked. " * 3},
+        "body": {
+            "zh": "这是一条完整的提示正文，停车时才会显示全部内容。" * 2,
+            "en": "The whole tip, shown only while parked. " * 3,
+        },
         "when": when,
         "author": {"name": "测试车主", "role": "experienced_owner", "helpful": 5},
         "votes": {"helpful": helpful, "not_helpful": 1},

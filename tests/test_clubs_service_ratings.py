@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,9 @@ from sync.triplog import TripLog, TripSummary
 from tests.community_helpers import NOW, WEST_LAKE, snapshot
 from vehicle.profile import load_profile
 
-PARKED_AT_LAKE = dict(moving=False, speed=0.0, latitude=WEST_LAKE[0], longitude=WEST_LAKE[1])
+PARKED_AT_LAKE = dict(
+    moving=False, speed=0.0, latitude=WEST_LAKE[0], longitude=WEST_LAKE[1]
+)
 
 
 @pytest.fixture
@@ -46,7 +47,10 @@ def test_events_sorted_by_start(community):
 
 
 def test_events_exclude_past_and_far(community):
-    ids = [row.event_id for row in community.events_nearby(snapshot(**PARKED_AT_LAKE), "zh_CN")]
+    ids = [
+        row.event_id
+        for row in community.events_nearby(snapshot(**PARKED_AT_LAKE), "zh_CN")
+    ]
     assert "evt-aurora-nov-meet" not in ids
     assert "evt-ningbo-meet" not in ids
 
@@ -63,8 +67,12 @@ def test_events_without_fix_use_usual_area(db_path):
     log = TripLog(store)
     for number in range(3):
         trip = log.start_trip("demo", 1000.0 + number * 100)
-        log.add_sample(trip, 1000.0 + number * 100, {"latitude": 30.209, "longitude": 120.206})
-        log.add_sample(trip, 1050.0 + number * 100, {"latitude": 30.28, "longitude": 120.03})
+        log.add_sample(
+            trip, 1000.0 + number * 100, {"latitude": 30.209, "longitude": 120.206}
+        )
+        log.add_sample(
+            trip, 1050.0 + number * 100, {"latitude": 30.28, "longitude": 120.03}
+        )
         log.close_trip(trip, 1060.0 + number * 100, "parked")
     community = Community(store, load_profile(assets.DEMO_PROFILE), clock=lambda: NOW)
     area = community.usual_area()
@@ -80,7 +88,9 @@ def test_no_events_without_position_or_history(community):
 
 
 def test_events_moving_limits(community):
-    state = snapshot(moving=True, speed=50.0, latitude=WEST_LAKE[0], longitude=WEST_LAKE[1])
+    state = snapshot(
+        moving=True, speed=50.0, latitude=WEST_LAKE[0], longitude=WEST_LAKE[1]
+    )
     rows = community.events_nearby(state, "zh_CN")
     assert len(rows) == MAX_MOVING_LIST_ITEMS
     for row in rows:
@@ -89,13 +99,16 @@ def test_events_moving_limits(community):
 
 
 def test_event_detail_parked_and_moving(community):
-    parked = community.event_detail("evt-aurora-dec-meet", snapshot(**PARKED_AT_LAKE), "zh_CN")
+    parked = community.event_detail(
+        "evt-aurora-dec-meet", snapshot(**PARKED_AT_LAKE), "zh_CN"
+    )
     moving = community.event_detail(
         "evt-aurora-dec-meet", snapshot(moving=True, speed=40.0), "zh_CN"
     )
     assert parked.full and parked.can_rsvp
     assert len(parked.description) > MAX_MOVING_TEXT_CHARS["zh"]
-    assert not moving.full and not moving.can_rsvp
+    assert not moving.full
+    assert not moving.can_rsvp
     assert len(moving.description) <= MAX_MOVING_TEXT_CHARS["zh"]
     assert community.event_detail("no-such-event", snapshot(), "zh_CN") is None
 
@@ -110,7 +123,9 @@ def test_rsvp_parked_counts_and_queues(community):
     queued = community.queue.pending()
     assert after.attendees == before + 1
     assert after.rsvp == "going"
-    assert [(item.kind, item.subject_id) for item in queued] == [("event_rsvp", event_id)]
+    assert [(item.kind, item.subject_id) for item in queued] == [
+        ("event_rsvp", event_id)
+    ]
     assert queued[0].payload["status"] == "going"
 
 
@@ -151,7 +166,9 @@ def test_service_view_moving_one_line(community):
 
 
 def test_service_view_none_without_known_code(community):
-    assert community.service_view(snapshot(moving=False, dtcs=["B1234"]), "zh_CN") is None
+    assert (
+        community.service_view(snapshot(moving=False, dtcs=["B1234"]), "zh_CN") is None
+    )
     assert community.service_view(snapshot(moving=False), "zh_CN") is None
 
 
@@ -172,8 +189,19 @@ def test_service_experience_for_other_model(db_path):
 
 def _trip(distance_km: float, energy_kwh: float | None) -> TripSummary:
     return TripSummary(
-        "trip-1", "demo", "closed", 0.0, 1800.0, "parked", distance_km * 1000, 1800.0,
-        40.0, 90.0, energy_kwh, None, 1800,
+        "trip-1",
+        "demo",
+        "closed",
+        0.0,
+        1800.0,
+        "parked",
+        distance_km * 1000,
+        1800.0,
+        40.0,
+        90.0,
+        energy_kwh,
+        None,
+        1800,
     )
 
 

@@ -68,7 +68,9 @@ def test_plain_text_rejects_non_text(value):
 
 
 def test_localized_drops_bad_language():
-    texts = localized({"zh": "中文", "en": 7, "x-evil": "no", "en_GB": "English"}, 40, "title")
+    texts = localized(
+        {"zh": "中文", "en": 7, "x-evil": "no", "en_GB": "English"}, 40, "title"
+    )
     assert texts == {"zh": "中文", "en": "English"}
 
 
@@ -85,7 +87,9 @@ def test_bundled_content_parses_without_warnings(db_path, caplog):
     store = Store(db_path)
     community = Community(store, load_profile(assets.DEMO_PROFILE), clock=lambda: NOW)
     store.close()
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+    ] == []
     assert len(community.clubs.clubs) >= 3
     assert len(community.clubs.events) >= 5
     assert len(community.service.workshops) >= 3
@@ -97,7 +101,15 @@ def test_bundled_tips_cover_topics():
     tips = load_tips(BundledContent(assets.CONTENT_DIR))
     topics = {topic for tip in tips for topic in tip.topics}
     assert len(tips) >= 40
-    for topic in ("charging", "winter", "tyres", "software", "ownership", "service", "warning"):
+    for topic in (
+        "charging",
+        "winter",
+        "tyres",
+        "software",
+        "ownership",
+        "service",
+        "warning",
+    ):
         assert topic in topics
 
 
@@ -126,8 +138,15 @@ def test_bundled_documents_have_ids_and_times():
 
 
 def _write(folder: Path, kind: str, items: list) -> None:
-    document = {"format": 1, "kind": kind, "generated_at": "2026-12-01T00:00:00Z", "items": items}
-    (folder / f"{kind}.json").write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    document = {
+        "format": 1,
+        "kind": kind,
+        "generated_at": "2026-12-01T00:00:00Z",
+        "items": items,
+    }
+    (folder / f"{kind}.json").write_text(
+        json.dumps(document, ensure_ascii=False), "utf-8"
+    )
 
 
 def _good_tip(tip_id: str) -> dict:
@@ -151,7 +170,10 @@ def test_malformed_tips_skipped_with_one_line_each(tmp_path, caplog):
         dict(_good_tip("bad-threshold"), when={"soc_below": "low"}),
         dict(_good_tip("bad-date"), published="yesterday"),
         dict(_good_tip("naive-time"), updated_at="2026-11-01T09:00:00"),
-        dict(_good_tip("bad-near"), when={"near": {"latitude": 95, "longitude": 0, "radius_km": 1}}),
+        dict(
+            _good_tip("bad-near"),
+            when={"near": {"latitude": 95, "longitude": 0, "radius_km": 1}},
+        ),
         dict(_good_tip("html-only"), body={"en": "<script></script>"}),
         _good_tip("dup"),
         _good_tip("dup"),
@@ -167,7 +189,9 @@ def test_malformed_tips_skipped_with_one_line_each(tmp_path, caplog):
 
 def test_markup_in_tip_shown_as_plain_text(tmp_path):
     item = _good_tip("markup")
-    item["body"] = {"en": "<img src=x onerror=alert(1)><b>Check</b> tyres &lt;i&gt;monthly&lt;/i&gt;"}
+    item["body"] = {
+        "en": "<img src=x onerror=alert(1)><b>Check</b> tyres &lt;i&gt;monthly&lt;/i&gt;"
+    }
     item["author"] = {"name": "<a href='http://evil'>Wang</a>", "role": "admin"}
     _write(tmp_path, "tips", [item])
     tip = load_tips(BundledContent(tmp_path))[0]
@@ -187,7 +211,9 @@ def test_long_text_capped(tmp_path):
 def test_unreadable_document_gives_no_items(tmp_path, caplog):
     (tmp_path / "tips.json").write_text("{not json", "utf-8")
     _write(tmp_path, "events", [])
-    (tmp_path / "clubs.json").write_text(json.dumps({"format": 99, "items": []}), "utf-8")
+    (tmp_path / "clubs.json").write_text(
+        json.dumps({"format": 99, "items": []}), "utf-8"
+    )
     caplog.set_level(logging.WARNING, logger="headunit.content")
     source = BundledContent(tmp_path)
     assert source.items("tips") == []
@@ -220,7 +246,9 @@ def test_cache_deletion_hides_bundle_item(db_path, tmp_path):
     _write(tmp_path, "tips", [_good_tip("a"), _good_tip("b")])
     store = Store(db_path)
     cache = ContentCache(store)
-    cache.upsert("tips", [{"id": "a", "updated_at": "2026-12-01T00:00:00Z", "deleted": True}])
+    cache.upsert(
+        "tips", [{"id": "a", "updated_at": "2026-12-01T00:00:00Z", "deleted": True}]
+    )
     tips = load_tips(LayeredContent(CachedContent(cache), BundledContent(tmp_path)))
     store.close()
     assert [tip.id for tip in tips] == ["b"]
@@ -229,7 +257,9 @@ def test_cache_deletion_hides_bundle_item(db_path, tmp_path):
 def test_cache_skips_items_without_id(db_path, caplog):
     caplog.set_level(logging.WARNING, logger="sync.community")
     store = Store(db_path)
-    stored = ContentCache(store).upsert("tips", [{"id": "x"}, "junk", {"id": "y", "updated_at": "2026-12-01T00:00:00Z"}])
+    stored = ContentCache(store).upsert(
+        "tips", [{"id": "x"}, "junk", {"id": "y", "updated_at": "2026-12-01T00:00:00Z"}]
+    )
     store.close()
     warnings = [r for r in caplog.records if r.name == "sync.community"]
     assert stored == 1
@@ -258,8 +288,14 @@ def test_screens_work_without_network(db_path, monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     store = Store(db_path)
     community = Community(store, load_profile(assets.DEMO_PROFILE), clock=lambda: NOW)
-    parked = snapshot(moving=False, speed=0.0, soc=40.0, dtcs=["P0A80"],
-                      latitude=30.25, longitude=120.15)
+    parked = snapshot(
+        moving=False,
+        speed=0.0,
+        soc=40.0,
+        dtcs=["P0A80"],
+        latitude=30.25,
+        longitude=120.15,
+    )
     card = community.tip_card(parked, "zh_CN")
     events = community.events_nearby(parked, "zh_CN")
     service = community.service_view(parked, "zh_CN")
@@ -281,7 +317,9 @@ def test_points_ledger_counts_each_entry_once(db_path):
     ledger = PointsLedger(store)
     entries = [
         PointsEntry("p1", "shared_trip_log", 10, "trip-1", "2026-12-01T10:00:00+08:00"),
-        PointsEntry("p2", "helpful_tip", 5, "tip-cold-range", "2026-12-02T10:00:00+08:00"),
+        PointsEntry(
+            "p2", "helpful_tip", 5, "tip-cold-range", "2026-12-02T10:00:00+08:00"
+        ),
     ]
     ledger.add(entries)
     ledger.add(entries[:1])

@@ -44,7 +44,9 @@ def bundled_engine(**kwargs) -> TipsEngine:
 
 def test_dtc_tip_ranks_first_when_code_present():
     engine = bundled_engine()
-    state = snapshot(moving=False, speed=0.0, soc=60.0, temperature=12.0, dtcs=["P0A80"])
+    state = snapshot(
+        moving=False, speed=0.0, soc=60.0, temperature=12.0, dtcs=["P0A80"]
+    )
     best = engine.best(state)
     assert best is not None
     assert best.id == "tip-dtc-battery-quote"
@@ -72,7 +74,9 @@ def test_cold_low_battery_moving_tip():
     best = engine.best(state)
     assert best is not None
     assert best.id == "tip-freezing-low-battery" or best.when.get("moving") is not False
-    assert "tip-very-low-battery-moving" in [t.id for t in engine.ranked(state, limit=4)]
+    assert "tip-very-low-battery-moving" in [
+        t.id for t in engine.ranked(state, limit=4)
+    ]
 
 
 def test_first_week_tips_need_delivery_date():
@@ -97,7 +101,9 @@ def test_first_week_ends_after_thirty_days():
 
 def test_place_tip_only_near_point():
     engine = bundled_engine()
-    near = snapshot(moving=False, speed=0.0, latitude=WEST_LAKE[0], longitude=WEST_LAKE[1])
+    near = snapshot(
+        moving=False, speed=0.0, latitude=WEST_LAKE[0], longitude=WEST_LAKE[1]
+    )
     far = snapshot(moving=False, speed=0.0, latitude=31.23, longitude=121.47)
     assert "tip-hangzhou-west-lake-parking" in [t.id for t in engine.ranked(near)]
     assert "tip-hangzhou-west-lake-parking" not in [t.id for t in engine.ranked(far)]
@@ -105,14 +111,22 @@ def test_place_tip_only_near_point():
 
 def test_engine_excludes_other_powertrain():
     tips = load_tips(BundledContent(assets.CONTENT_DIR))
-    engine = TipsEngine(tips, CarInfo("Hyundai", "Genesis Coupe 2.0T", "ICE"), clock=lambda: NOW)
-    ids = [tip.id for tip in engine.ranked(snapshot(moving=True, speed=50.0, temperature=-3.0))]
+    engine = TipsEngine(
+        tips, CarInfo("Hyundai", "Genesis Coupe 2.0T", "ICE"), clock=lambda: NOW
+    )
+    ids = [
+        tip.id
+        for tip in engine.ranked(snapshot(moving=True, speed=50.0, temperature=-3.0))
+    ]
     assert "tip-ice-warmup" in ids
     assert "tip-regen-stop-and-go" not in ids
 
 
 def test_helpfulness_breaks_ties():
-    tips = [make_tip("few", {"moving": False}, helpful=3), make_tip("many", {"moving": False}, helpful=400)]
+    tips = [
+        make_tip("few", {"moving": False}, helpful=3),
+        make_tip("many", {"moving": False}, helpful=400),
+    ]
     engine = TipsEngine(tips, AURORA, clock=lambda: NOW)
     assert [tip.id for tip in engine.ranked(snapshot(moving=False))] == ["many", "few"]
 
@@ -120,7 +134,9 @@ def test_helpfulness_breaks_ties():
 def test_stale_reports_lower_rank():
     fresh = make_tip("fresh", {"moving": False}, helpful=100)
     stale = make_tip(
-        "stale", {"moving": False}, votes={"helpful": 100, "not_helpful": 1, "no_longer_true": 90}
+        "stale",
+        {"moving": False},
+        votes={"helpful": 100, "not_helpful": 1, "no_longer_true": 90},
     )
     engine = TipsEngine([stale, fresh], AURORA, clock=lambda: NOW)
     assert [tip.id for tip in engine.ranked(snapshot())] == ["fresh", "stale"]
@@ -134,7 +150,9 @@ def test_wilson_bound_prefers_more_votes():
 
 # -- agreement with the reference on random tips and states ---------------
 
-THRESHOLD_VALUES = st.sampled_from([-10.0, 0.0, 5.0, 20.0, 20.5, 50.0, 80.0, 100.0, 10000.0])
+THRESHOLD_VALUES = st.sampled_from(
+    [-10.0, 0.0, 5.0, 20.0, 20.5, 50.0, 80.0, 100.0, 10000.0]
+)
 CONDITION_VALUES = {
     "powertrain": st.sampled_from([["BEV"], ["ICE"], ["BEV", "PHEV"]]),
     "models": st.sampled_from([["Aurora E5"], ["Other X"]]),
@@ -150,37 +168,49 @@ CONDITION_VALUES = {
     "odometer_below": THRESHOLD_VALUES,
     "ownership_days_below": st.sampled_from([7, 30, 365]),
     "ownership_days_above": st.sampled_from([0, 30, 365]),
-    "dtc_any": st.lists(st.sampled_from(["P0A80", "P0AA6", "P0A*", "U01*", "P0562"]), min_size=1, max_size=3),
-    "near": st.sampled_from([
-        {"latitude": 30.25, "longitude": 120.15, "radius_km": 3.0},
-        {"latitude": 30.25, "longitude": 120.15, "radius_km": 50.0},
-        {"latitude": 31.23, "longitude": 121.47, "radius_km": 10.0},
-        {"latitude": 0.0, "longitude": 179.9, "radius_km": 30.0},
-    ]),
+    "dtc_any": st.lists(
+        st.sampled_from(["P0A80", "P0AA6", "P0A*", "U01*", "P0562"]),
+        min_size=1,
+        max_size=3,
+    ),
+    "near": st.sampled_from(
+        [
+            {"latitude": 30.25, "longitude": 120.15, "radius_km": 3.0},
+            {"latitude": 30.25, "longitude": 120.15, "radius_km": 50.0},
+            {"latitude": 31.23, "longitude": 121.47, "radius_km": 10.0},
+            {"latitude": 0.0, "longitude": 179.9, "radius_km": 30.0},
+        ]
+    ),
     "hours": st.sampled_from([[7, 10], [22, 6], [0, 24]]),
     "months": st.lists(st.integers(1, 12), min_size=1, max_size=4),
 }
 #: A few conditions per tip, so that each one often decides whether it fits.
 WHEN = st.lists(
     st.sampled_from(sorted(CONDITION_VALUES)), max_size=3, unique=True
-).flatmap(lambda keys: st.fixed_dictionaries({key: CONDITION_VALUES[key] for key in keys}))
-STATE_NUMBER = st.one_of(st.none(), THRESHOLD_VALUES, st.floats(-50, 20000, allow_nan=False))
+).flatmap(
+    lambda keys: st.fixed_dictionaries({key: CONDITION_VALUES[key] for key in keys})
+)
+STATE_NUMBER = st.one_of(
+    st.none(), THRESHOLD_VALUES, st.floats(-50, 20000, allow_nan=False)
+)
 #: Points inside and just outside the ``near`` circles above, one across
 #: the 180th meridian from its circle, and invalid fixes.
 POSITIONS = st.one_of(
     st.none(),
-    st.sampled_from([
-        (30.25, 120.15),
-        (30.27, 120.16),
-        (30.28, 120.15),
-        (30.60, 120.15),
-        (30.70, 120.15),
-        (31.23, 121.47),
-        (0.1, -179.95),
-        (0.1, 179.5),
-        (float("nan"), 120.15),
-        (95.0, 120.15),
-    ]),
+    st.sampled_from(
+        [
+            (30.25, 120.15),
+            (30.27, 120.16),
+            (30.28, 120.15),
+            (30.60, 120.15),
+            (30.70, 120.15),
+            (31.23, 121.47),
+            (0.1, -179.95),
+            (0.1, 179.5),
+            (float("nan"), 120.15),
+            (95.0, 120.15),
+        ]
+    ),
 )
 
 
@@ -192,15 +222,18 @@ def _split_position(values: dict) -> dict:
 
 STATES = st.fixed_dictionaries(
     {
-    "moving": st.booleans(),
+        "moving": st.booleans(),
         "speed": STATE_NUMBER,
         "soc": STATE_NUMBER,
         "temperature": STATE_NUMBER,
         "odometer": STATE_NUMBER,
-    "charging": st.one_of(st.none(), st.booleans(), st.just("yes")),
+        "charging": st.one_of(st.none(), st.booleans(), st.just("yes")),
         "dtcs": st.one_of(
             st.none(),
-            st.lists(st.sampled_from(["P0A80", "P0A7F", "P0AA6", "U0100", "p0562", "B1234"]), max_size=3),
+            st.lists(
+                st.sampled_from(["P0A80", "P0A7F", "P0AA6", "U0100", "p0562", "B1234"]),
+                max_size=3,
+            ),
         ),
         "position": POSITIONS,
     }
@@ -273,7 +306,13 @@ def test_card_parked_shows_whole_body(community):
     assert card.full
     assert card.text == tip.text("body", "zh_CN")
     assert card.can_report_no_longer_true
-    assert card.author_role in ("club_president", "experienced_owner", "workshop", "owner", "editor")
+    assert card.author_role in (
+        "club_president",
+        "experienced_owner",
+        "workshop",
+        "owner",
+        "editor",
+    )
 
 
 # -- feedback -------------------------------------------------------------
@@ -304,7 +343,9 @@ def test_helpful_vote_counts_and_rests(community):
 def test_rested_tip_returns_after_rest(db_path):
     store = Store(db_path)
     moments = [NOW]
-    community = Community(store, load_profile(assets.DEMO_PROFILE), clock=lambda: moments[0])
+    community = Community(
+        store, load_profile(assets.DEMO_PROFILE), clock=lambda: moments[0]
+    )
     state = snapshot(moving=False)
     tip = community.tips.best(state)
     community.tip_feedback.dismiss(tip.id)
@@ -376,11 +417,13 @@ def test_engine_follows_drive_through_circles():
     tips = [
         make_tip(
             f"c{index}",
-            {"near": {
-                "latitude": 30.20 + rng.random() * 0.1,
-                "longitude": 120.10 + rng.random() * 0.1,
-                "radius_km": rng.choice([0.2, 0.5, 1.0, 2.0, 5.0]),
-            }},
+            {
+                "near": {
+                    "latitude": 30.20 + rng.random() * 0.1,
+                    "longitude": 120.10 + rng.random() * 0.1,
+                    "radius_km": rng.choice([0.2, 0.5, 1.0, 2.0, 5.0]),
+                }
+            },
         )
         for index in range(120)
     ]
