@@ -33,7 +33,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Hashable, Iterable
 
 from headunit import tips as tipdefs
-from headunit.feedback import HELPFUL, NOT_HELPFUL, TipFeedback
+from headunit.feedback import HELPFUL, NOT_HELPFUL, TipFeedback, TipFeedbackState
 from headunit.geo import distance_km
 from headunit.restrictions import restrictions_for, shorten
 from headunit.state import Snapshot
@@ -206,7 +206,7 @@ class TipsEngine:
             can_save_for_later=moving and not (state and state.later),
             can_report_no_longer_true=not moving
             and not (state and state.no_longer_true),
-            saved_count=len(self.saved_for_later()),
+            saved_count=self.saved_count(),
         )
 
     def saved_for_later(self) -> list[Tip]:
@@ -218,11 +218,18 @@ class TipsEngine:
             return [
                 tip
                 for tip in self._ranked
-                if (state := states.get(tip.id)) is not None
-                and state.later
-                and state.vote != NOT_HELPFUL
-                and not state.no_longer_true
+                if (state := states.get(tip.id)) is not None and _saved(state)
             ]
+
+    def saved_count(self) -> int:
+        """Return the number of tips waiting in "Later", without ranking them."""
+        if self.feedback is None:
+            return 0
+        return sum(
+            1
+            for tip_id, state in self.feedback.states().items()
+            if tip_id in self._position and _saved(state)
+        )
 
     def tip(self, tip_id: str) -> Tip | None:
         """Return a tip by id, whether or not it fits now."""
@@ -301,6 +308,10 @@ class TipsEngine:
             self._hidden_moving = later
             self._hidden_expiry = expiry
         return self._hidden | (self._hidden_moving if moving else 0)
+
+
+def _saved(state: TipFeedbackState) -> bool:
+    return state.later and state.vote != NOT_HELPFUL and not state.no_longer_true
 
 
 # -- features: one per condition key in use ------------------------------
