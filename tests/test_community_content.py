@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import assets
+from headunit.cli import main
 from headunit.community import Community
 from headunit.content import (
     BundledContent,
@@ -328,3 +329,22 @@ def test_points_ledger_counts_each_entry_once(db_path):
     store.close()
     assert balance == 15
     assert newest[0].id == "p2"
+
+
+# -- command line ---------------------------------------------------------
+
+
+def test_content_check_bundled(capsys):
+    status = main(["content", "check"])
+    output = capsys.readouterr().out
+    assert status == 0
+    assert "tips: 48 items, 0 skipped" in output
+    assert "events: 8 items, 0 skipped" in output
+
+
+def test_content_check_reports_skipped(tmp_path, capsys):
+    _write(tmp_path, "tips", [_good_tip("ok"), dict(_good_tip("bad"), when={"x": 1})])
+    status = main(["content", "check", str(tmp_path)])
+    output = capsys.readouterr().out
+    assert status == 2
+    assert "tips: 1 items, 1 skipped" in output
