@@ -282,11 +282,11 @@ def test_community_reload_reads_cache(db_path):
 
 
 def test_screens_work_without_network(db_path, monkeypatch):
-    def refuse(*args, **kwargs):
+    def reject_connection(*args, **kwargs):
         raise OSError("network is unreachable in this test")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", reject_connection)
+    monkeypatch.setattr(socket, "create_connection", reject_connection)
     store = Store(db_path)
     community = Community(store, load_profile(assets.DEMO_PROFILE), clock=lambda: NOW)
     parked = snapshot(
