@@ -21,7 +21,8 @@ from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
 from headunit import status
 from headunit.state import Snapshot, VehicleState
 from headunit.status import Status
-from headunit.tips import Tip, best_tip, load_tips
+from headunit.community import Community
+from headunit.tips import Tip
 from sync.store import Store
 from sync.triplog import TripLog
 from vehicle import busstatus
@@ -106,10 +107,11 @@ class HeadUnit:
             self.state, self.trip_log, self.profile, parked_timeout_s=parked_timeout_s
         )
         self.state.add_observer(self.recorder.on_updates)
-        self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
         self.obd_source = build_obd_source(
             self.profile.obd, self.inputs.obd_port, self.state, self.store
         )
+        #: Tips, clubs, service experience, ratings and points.
+        self.community = Community(self.store, self.profile)
 
         self._can_source: CanSource | None = None
         self.gps_source: GpsSource | None = None
@@ -162,7 +164,7 @@ class HeadUnit:
 
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
-        return best_tip(self.tips, snapshot, self.profile.powertrain)
+        return self.community.tips.best(snapshot)
 
     def start(self) -> None:
         """Recover unfinished trips, then start reading the vehicle."""

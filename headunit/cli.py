@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import assets
 from headunit import logs
 from headunit.app import HeadUnit, InputConfig
+from headunit.content_cli import add_content_parser
 from headunit.paths import default_db_path
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
 from sync.store import Store
@@ -111,6 +112,8 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--dbc-path", type=Path, action="append", default=[],
                        metavar="DIR", help="folder to search for DBC files (repeatable)")
     check.set_defaults(handler=_config_check)
+
+    add_content_parser(commands)
     return parser
 
 

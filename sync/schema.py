@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 MIGRATIONS = Migrations("headunit")
 
 #: Number of migrations defined below; a test keeps the two in step.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @MIGRATIONS()
@@ -56,3 +56,54 @@ def m001_trips_and_samples(db: Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
 
 
+@MIGRATIONS()
+def m002_community_cache_and_feedback(db: Database) -> None:
+    # Community documents pulled from the platform, one row per item; the
+    # body is the item's JSON exactly as received, checked again on reading.
+    db["content_cache"].create(
+        {"kind": str, "id": str, "updated_at": str, "body": str, "stored_at": float},
+        pk=("kind", "id"),
+        not_null={"updated_at", "body"},
+    )
+    db["content_cursors"].create({"kind": str, "cursor": str}, pk="kind")
+    # The owner's feedback on tips and events: the current choice per item ...
+    db["tip_feedback"].create(
+        {
+            "tip_id": str,
+            "vote": str,
+            "later": int,
+            "no_longer_true": int,
+            "hidden_until": float,
+            "updated_at": float,
+        },
+        pk="tip_id",
+    )
+    db["event_rsvps"].create(
+        {"event_id": str, "status": str, "updated_at": float}, pk="event_id"
+    )
+    # ... and every change as a queued item for upload, oldest first.
+    db["community_queue"].create(
+        {
+            "id": str,
+            "kind": str,
+            "subject_id": str,
+            "payload": str,
+            "created_at": float,
+            "sent_at": float,
+        },
+        pk="id",
+        not_null={"kind", "subject_id", "payload", "created_at"},
+    )
+    db["community_queue"].create_index(["sent_at", "created_at"])
+    # Points the owner earned, as granted by the platform; ids make it idempotent.
+    db["points_ledger"].create(
+        {
+            "id": str,
+            "reason": str,
+            "points": int,
+            "subject_id": str,
+            "earned_at": str,
+        },
+        pk="id",
+        not_null={"reason", "points", "earned_at"},
+    )
