@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import assets
+from headunit.platform_sync import CREDENTIALS_FILE, PlatformSync
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
 from headunit.state import Snapshot, VehicleState
 from headunit.tips import Tip, best_tip, load_tips
+from sync.engine import SyncStatus
 from sync.store import Store
 from sync.triplog import TripLog
 from vehicle.candecode import CanDecoder
@@ -77,6 +79,12 @@ class HeadUnit:
         )
         self.state.add_observer(self.recorder.on_updates)
         self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
+        self.sync = PlatformSync(
+            self.store,
+            Path(db_path).parent / CREDENTIALS_FILE,
+            model=self.profile.name,
+            position=self._position,
+        )
 
         self._can_source: CanSource | None = None
         self._simulator: Simulator | None = None
@@ -99,6 +107,18 @@ class HeadUnit:
         """Grows whenever a trip starts or closes."""
         return self.recorder.trips_version
 
+    @property
+    def sync_status(self) -> SyncStatus:
+        """Platform sync state for the UI: synced, pending N, offline, signed out."""
+        return self.sync.status
+
+    def _position(self) -> tuple[float, float] | None:
+        latitude = self.state.value("Vehicle.CurrentLocation.Latitude")
+        longitude = self.state.value("Vehicle.CurrentLocation.Longitude")
+        if latitude is None or longitude is None:
+            return None
+        return float(latitude), float(longitude)
+
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
         return best_tip(self.tips, snapshot, self.profile.powertrain)
@@ -108,6 +128,7 @@ class HeadUnit:
         recovered = self.trip_log.recover_open_trips(self.profile.fuel_tank_l)
         if recovered:
             self.recorder.trips_version += 1
+        self.sync.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -143,6 +164,7 @@ class HeadUnit:
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         self.recorder.finish("shutdown")
+        self.sync.stop()
         self.store.close()
 
     def _load_profile(

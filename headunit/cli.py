@@ -15,6 +15,7 @@ from headunit import logs
 from headunit.app import HeadUnit, InputConfig
 from headunit.paths import default_db_path
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
+from headunit.sync_cli import add_sync_parser
 from sync.store import Store
 from sync.triplog import TripLog, TripSummary
 from vehicle import vss
@@ -107,6 +108,8 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--dbc-path", type=Path, action="append", default=[],
                        metavar="DIR", help="folder to search for DBC files (repeatable)")
     check.set_defaults(handler=_config_check)
+
+    add_sync_parser(commands)
     return parser
 
 

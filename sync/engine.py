@@ -65,8 +65,8 @@ class SyncStatus:
 
     ``state`` is one of "synced", "pending", "offline" (the last pass
     could not reach the platform), "waiting" (the platform asked to wait
-    until ``next_attempt_at``), "signed_out" (not paired, or the token was
-    revoked) or "not_configured" (no platform address).
+    until ``next_attempt_at``) or "signed_out" (not paired, or the token
+    was revoked).
     """
 
     state: str
@@ -84,7 +84,6 @@ class SyncStatus:
             "pending": f"{self.pending} pending",
             "offline": f"offline, {self.pending} pending",
             "signed_out": "signed out",
-            "not_configured": "no platform configured",
         }
         if self.state == "waiting":
             when = datetime.fromtimestamp(self.next_attempt_at or 0).strftime("%H:%M")
@@ -170,7 +169,8 @@ class SyncEngine:
         """Run one pass if it is due; never sleeps."""
         result = PassResult()
         if self.client is None:
-            self._set_status(state="not_configured")
+            self._set_status(state="signed_out",
+                             next_attempt_at=self.clock() + self.config.interval_s)
             return result
         if not self.due():
             return result
@@ -220,7 +220,7 @@ class SyncEngine:
         for passes in range(1, max_passes + 1):
             self.sync_once()
             state = self._status.state
-            if state in ("synced", "signed_out", "not_configured"):
+            if state in ("synced", "signed_out"):
                 return passes
             if state == "pending":
                 self._set_status(next_attempt_at=None)
