@@ -40,6 +40,7 @@ from platform_server.models import (
     Problem,
     RatingBatch,
     RsvpBatch,
+    TEXT,
     Satisfaction,
     Tip,
     TipPage,
@@ -216,9 +217,9 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
     @api.post("/oauth/token", response_model=TokenOut, tags=["pairing"],
               responses={**errors, 400: {"model": OAuthError}})
     def token(
-        grant_type: Annotated[str, Form(max_length=200)],
-        device_code: Annotated[str, Form(max_length=200)],
-        client_id: Annotated[str, Form(max_length=100)],
+        grant_type: Annotated[str, Form(max_length=200, pattern=TEXT)],
+        device_code: Annotated[str, Form(max_length=200, pattern=TEXT)],
+        client_id: Annotated[str, Form(max_length=100, pattern=TEXT)],
     ) -> Any:
         """Poll for the access token of a device code (RFC 8628 section 3.4)."""
         if grant_type != DEVICE_GRANT:
@@ -323,7 +324,8 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
 
     @api.get("/tips", response_model=TipPage, tags=["community"], responses=errors)
     def tips_since(
-        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        # The cursor is a tip's change sequence, a 32-bit integer column.
+        since: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 200,
     ) -> TipPage:
         """Tips added, edited or withdrawn after the cursor ``since``."""

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.engine import Engine
 
 from platform_server import accounts
+from platform_server.models import TEXT
 
 SESSION_COOKIE = "platform_session"
 
@@ -64,9 +65,9 @@ def router(engine: Engine) -> APIRouter:
 
     @pages.post("/device/sign-in", response_model=None)
     def sign_in(
-        email: Annotated[str, Form(max_length=254)],
-        password: Annotated[str, Form(max_length=200)],
-        user_code: Annotated[str, Form(max_length=20)] = "",
+        email: Annotated[str, Form(max_length=254, pattern=TEXT)],
+        password: Annotated[str, Form(max_length=200, pattern=TEXT)],
+        user_code: Annotated[str, Form(max_length=20, pattern=TEXT)] = "",
     ) -> HTMLResponse | RedirectResponse:
         owner_id = accounts.authenticate(engine, email, password)
         if owner_id is None:
@@ -83,8 +84,8 @@ def router(engine: Engine) -> APIRouter:
 
     @pages.post("/device/decide")
     def decide(
-        user_code: Annotated[str, Form(max_length=20)],
-        decision: Annotated[str, Form(max_length=10)],
+        user_code: Annotated[str, Form(max_length=20, pattern=TEXT)],
+        decision: Annotated[str, Form(max_length=10, pattern=TEXT)],
         platform_session: Annotated[str | None, Cookie()] = None,
     ) -> HTMLResponse:
         owner_id = accounts.owner_for_session(engine, platform_session)
