@@ -430,7 +430,7 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
 
 
 def _insert_ignoring_duplicates(engine: Engine, table: Table) -> Any:
-    """An INSERT that skips rows whose client id the owner already stored."""
+    """Build an INSERT that skips rows whose client id the owner already stored."""
     if engine.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     if engine.dialect.name == "sqlite":

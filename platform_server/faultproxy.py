@@ -19,15 +19,16 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-#: What the proxy may do with a request instead of forwarding it once.
+#: Faults the proxy may inject in place of forwarding a request once.
 FAULTS = (
     "drop_request",   # close the connection without forwarding or replying
     "drop_response",  # forward, then close without replying: the reply is lost
     "delay",          # wait ``delay_s`` before forwarding
-    "reset",          # answer with a TCP reset, nothing forwarded
+    "reset",          # close with a TCP reset, nothing forwarded
     "error_500",      # reply 500, nothing forwarded
     "unavailable_503",  # reply 503 with Retry-After, nothing forwarded
     "too_many_429",   # reply 429 with Retry-After, nothing forwarded
+    "conflict_409",   # reply 409, nothing forwarded
     "duplicate",      # forward twice and reply with the second response
 )
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
@@ -172,9 +173,10 @@ class _Handler(BaseHTTPRequestHandler):
                                        struct.pack("ii", 1, 0))
             self.close_connection = True
             return
-        if fault in ("error_500", "unavailable_503", "too_many_429"):
-            status = {"error_500": 500, "unavailable_503": 503, "too_many_429": 429}[fault]
-            extra = [] if status == 500 else [("Retry-After", proxy.plan.retry_after)]
+        if fault in ("error_500", "unavailable_503", "too_many_429", "conflict_409"):
+            status = {"error_500": 500, "unavailable_503": 503, "too_many_429": 429,
+                      "conflict_409": 409}[fault]
+            extra = [("Retry-After", proxy.plan.retry_after)] if status in (429, 503) else []
             self._reply(status, extra, b"")
             record.status = status
             return

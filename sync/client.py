@@ -60,7 +60,7 @@ class SignedOutError(PlatformError):
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Return the delay a ``Retry-After`` header asks for, in seconds.
+    """Return the delay that a ``Retry-After`` header requests, in seconds.
 
     The header is either a number of seconds or an HTTP date (RFC 9110
     section 10.2.3). Unparseable values return None; dates in the past
@@ -100,7 +100,6 @@ class PlatformClient:
         self.session = session or requests.Session()
         # Proxies from the environment would route car data elsewhere.
         self.session.trust_env = False
-        self.requests_sent = 0
 
     def __repr__(self) -> str:
         # The token is a secret: never part of a repr or a log line.
@@ -134,7 +133,6 @@ class PlatformClient:
                 raise SignedOutError("not paired with the platform")
             headers["Authorization"] = f"Bearer {self.token}"
         url = self.base_url + API_PREFIX + path
-        self.requests_sent += 1
         try:
             response = self.session.request(
                 method, url, data=data, params=params, headers=headers, timeout=self.timeout

@@ -1,9 +1,9 @@
 """The sync engine: push the outbox, pull community content, report status.
 
-One pass (``sync_once``) queues newly closed trips, uploads every pending
-item the owner's consent allows in gzip-compressed batches, then pulls
-tips changed since the last cursor, club events of the car's coarse area
-and the model's community figures into local caches. A pass never sleeps:
+One pass (``sync_once``) queues newly closed trips and uploads every
+pending item that the owner's consent allows, in gzip-compressed batches.
+Then it pulls into local caches the tips changed since the last cursor,
+the club events of the car's coarse area and the model's community figures. A pass never sleeps:
 after a failure it sets the time of the next attempt (exponential backoff
 with full jitter, or the server's ``Retry-After`` up to a ceiling), and
 ``run`` waits for that time on an event, so stopping is immediate.
@@ -61,12 +61,13 @@ class SyncConfig:
 
 @dataclass(frozen=True)
 class SyncStatus:
-    """What the UI shows about syncing.
+    """Sync state shown by the UI.
 
     ``state`` is one of "synced", "pending", "offline" (the last pass
     could not reach the platform), "waiting" (the platform asked to wait
-    until ``next_attempt_at``) or "signed_out" (not paired, or the token
-    was revoked).
+    until ``next_attempt_at``), "signed_out" (not paired, or the token
+    was revoked) or "error" (the platform rejected a pull or an erase
+    request; see ``last_error``).
     """
 
     state: str
@@ -188,6 +189,14 @@ class SyncEngine:
             self._schedule_retry(error)
             result.errors.append(str(error))
             return result
+        except RejectedError as error:
+            # A rejected pull or erase: the same request would fail again,
+            # so wait for the next regular pass instead of retrying soon.
+            logger.warning("platform rejected a sync request: %s", error)
+            self._set_status(state="error", last_error=str(error),
+                             next_attempt_at=self.clock() + self.config.interval_s)
+            result.errors.append(str(error))
+            return result
         self.failures = 0
         now = self.clock()
         state = "synced" if self.outbox.pending_count(self._sendable_kinds()) == 0 else "pending"
@@ -220,7 +229,7 @@ class SyncEngine:
         for passes in range(1, max_passes + 1):
             self.sync_once()
             state = self._status.state
-            if state in ("synced", "signed_out"):
+            if state in ("synced", "signed_out", "error"):
                 return passes
             if state == "pending":
                 self._set_status(next_attempt_at=None)
@@ -313,6 +322,7 @@ class SyncEngine:
             bodies.append((item, body))
         if not bodies:
             return
+
         try:
             reply = self.client.upload(path, key, [body for _, body in bodies])
         except RejectedError as error:
@@ -328,6 +338,7 @@ class SyncEngine:
         except TransientError as error:
             self.outbox.record_failure([item.id for item, _ in bodies], str(error))
             raise
+
         confirmed = set(reply.get("accepted", [])) | set(reply.get("duplicates", []))
         id_key = "trip_id" if kind == "trace" else "id"
         done = [item.id for item, body in bodies if body[id_key] in confirmed]
@@ -422,7 +433,7 @@ class SyncEngine:
         with self.store.write() as db:
             db.execute("delete from samples")
             db.execute("delete from trips")
-            db.execute("delete from outbox where not (kind = 'erase' and state = 'pending')")
+        self.outbox.forget_personal_items()
         self.outbox.enqueue("erase", item_id=f"erase-{int(self.clock() * 1000)}")
         logger.info("personal data deleted on the head unit; platform erase queued")
         self.wake()

@@ -2,11 +2,11 @@
 
 Each item has a stable id that the platform uses to drop duplicates, so a
 batch sent twice (after a lost response, a reset or a retry) is stored
-once. Items are never deleted when an upload fails: they stay "pending"
+once. Items are never deleted when an upload fails. They stay "pending"
 until the platform confirms them, or become "rejected" with the
-platform's reason when it refuses one on its own. Every write runs as a
-``BEGIN IMMEDIATE`` transaction of the store, so syncing never fails with
-"database is locked" while the recorder writes.
+platform's reason when it rejects one on its own. Every write runs as a
+``BEGIN IMMEDIATE`` transaction of the store, so it waits on the busy
+timeout for the recorder instead of failing with "database is locked".
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Outbox:
 
         A trip gets a "trace" item too when it ended at or after
         ``traces_since`` (None: no traces). The trip's id is the item's
-        reference; its payload is built from the database when it is sent,
+        reference. Its payload is built from the database when it is sent,
         so the owner's consent at that moment decides what leaves the car.
         """
         with self.store.write() as db:

@@ -1,9 +1,9 @@
 """Pairing a head unit with an owner's account by the device flow (RFC 8628).
 
-The head unit asks for a device code, shows the user code and a QR code
-of ``verification_uri_complete``, and polls the token endpoint at the
-interval the platform gives, adding 5 s on every ``slow_down``, until
-the owner approves, denies, or the code expires.
+The head unit requests a device code and shows the user code and a QR
+code of ``verification_uri_complete``. It polls the token endpoint at
+the interval the platform returns, adding 5 s on every ``slow_down``,
+until the owner approves or denies, or the code expires.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class PairingError(Exception):
 
 @dataclass(frozen=True)
 class DeviceAuthorization:
-    """What the head unit shows while it waits for the owner."""
+    """Device authorization response, shown while the head unit waits for the owner."""
 
     device_code: str
     user_code: str

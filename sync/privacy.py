@@ -1,4 +1,4 @@
-"""What may leave the car, decided by the owner's consent.
+"""Privacy filters: the owner's consent decides what may leave the car.
 
 Privacy is on by default: until the owner picks a consent level, nothing
 about the owner or the car's movements is uploaded. The levels are

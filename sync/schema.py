@@ -60,9 +60,9 @@ def m001_trips_and_samples(db: Database) -> None:
 
 @MIGRATIONS()
 def m002_outbox_caches_and_privacy(db: Database) -> None:
-    # Items waiting for upload. "id" is the stable id the platform uses to
-    # drop duplicates; "state" is pending, sent or rejected (kept with its
-    # error so nothing disappears without a trace).
+    # Items waiting for upload. "id" is the stable id that the platform uses
+    # to drop duplicates. "state" is pending, sent or rejected, and a
+    # rejected item keeps its error, so nothing disappears without a trace.
     db["outbox"].create(
         {
             "id": str,

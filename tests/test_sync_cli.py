@@ -1,0 +1,64 @@
+"""The ``headunit sync`` command and the head unit's sync status."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from headunit import cli
+from headunit.app import HeadUnit
+from sync.credentials import Credentials, TokenStore
+from sync.store import Store
+from tests.platform_fixtures import Platform, platform  # noqa: F401
+from tests.trip_fixtures import add_closed_trips
+
+
+def test_sync_commands_end_to_end(
+    platform: Platform, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "headunit.db"
+    token = platform.owner_token("cli@example.com")
+    TokenStore(tmp_path / "platform-credentials.json").save(Credentials(platform.url, token))
+    base = ["sync", "--db", str(db)]
+
+    consent = cli.main(base + ["consent", "summaries", "--trim", "800"])
+    place = cli.main(base + ["hidden-place", "add", "home", "31.23", "121.47"])
+    store = Store(db)
+    add_closed_trips(store, 12, start=time.time() + 10)
+    store.close()
+    synced = cli.main(base + ["run", "--timeout", "30"])
+    exported = cli.main(base + ["export", str(tmp_path / "mine.json")])
+    deleted = cli.main(base + ["delete-my-data"])
+    output = capsys.readouterr().out
+
+    assert consent == 0
+    assert place == 0
+    assert synced == 0
+    assert "sync: synced" in output
+    assert exported == 0
+    assert len(json.loads((tmp_path / "mine.json").read_text())["trips"]) == 12
+    assert deleted == 0
+    assert "platform: synced" in output
+
+
+def test_invalid_trim_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["sync", "--db", str(tmp_path / "h.db"), "consent", "traces",
+                     "--trim", "-1"])
+
+    assert code == 2
+    assert "trim distance must be 0..50000 m, got -1.0" in capsys.readouterr().err
+
+
+def test_unpaired_head_unit_shows_signed_out(tmp_path: Path) -> None:
+    headunit = HeadUnit.demo(tmp_path / "headunit.db", time_scale=50, loop=False)
+    headunit.start()
+    status = headunit.sync_status
+    started = time.monotonic()
+    headunit.stop()
+
+    assert status.state == "signed_out"
+    assert status.pending == 0
+    assert time.monotonic() - started < 5
