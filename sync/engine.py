@@ -342,6 +342,9 @@ class SyncEngine:
         confirmed = set(reply.get("accepted", [])) | set(reply.get("duplicates", []))
         id_key = "trip_id" if kind == "trace" else "id"
         done = [item.id for item, body in bodies if body[id_key] in confirmed]
+        if not done:
+            # Sending the same batch again at once would loop; back off.
+            raise TransientError(f"platform confirmed none of {len(bodies)} {kind} items")
         self.outbox.mark_sent(done, self.clock())
         result.uploaded += len(done)
 

@@ -129,3 +129,39 @@ def test_backoff_grows_with_full_jitter(db_path: Path) -> None:
     for delay, bound in zip(delays, bounds):
         assert -0.5 <= delay <= bound
     assert Outbox(store).counts() == {"pending": 1}
+
+
+def test_head_unit_runs_while_platform_says_wait(platform: Platform, tmp_path: Path) -> None:
+    from headunit.app import HeadUnit
+    from headunit.platform_sync import CREDENTIALS_FILE
+    from sync.credentials import Credentials, TokenStore
+    from sync.privacy import Consent, Privacy
+
+    db_path = tmp_path / "headunit.db"
+    store = Store(db_path)
+    Privacy(store).set_consent(Consent.SUMMARIES, now=0)
+    add_closed_trips(store, 5)
+    store.close()
+    token = platform.owner_token("boot@example.com")
+    plan = FaultPlan(rates={"unavailable_503": 1.0}, retry_after="3600")
+
+    with FaultProxy(platform.url, plan) as proxy:
+        TokenStore(tmp_path / CREDENTIALS_FILE).save(Credentials(proxy.url, token))
+        headunit = HeadUnit.demo(db_path, time_scale=20, loop=True)
+        started = time.monotonic()
+        headunit.start()
+        start_s = time.monotonic() - started
+        assert wait_until(lambda: headunit.sync_status.state == "waiting")
+        snapshot = headunit.state.snapshot()
+        status = headunit.sync_status
+        stopping = time.monotonic()
+        headunit.stop()
+        stop_s = time.monotonic() - stopping
+
+    assert start_s < 1
+    assert snapshot is not None
+    assert status.pending == 5
+    assert "waiting for the server, next try" in status.message()
+    assert stop_s < 2
+    assert len(proxy.requests) == 1
+    assert Outbox(Store(db_path)).counts() == {"pending": 5}
