@@ -21,7 +21,7 @@ from tests.platform_fixtures import Platform, start_platform, wait_until
 def quick_platform(tmp_path: Path):  # type: ignore[no-untyped-def]
     """The platform with a 1 s polling interval, so pairing tests take seconds."""
     yield from start_platform(f"sqlite:///{tmp_path / 'platform.db'}", "sqlite",
-                              device_poll_interval_s=1)
+                              device_poll_interval_s=1, device_code_lifetime_s=30)
 
 
 def approve_when_shown(platform: Platform, user_code: str, approve: bool = True) -> None:

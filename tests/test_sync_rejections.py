@@ -16,7 +16,7 @@ def test_invalid_trip_is_isolated(platform: Platform, db_path: Path) -> None:
     store = Store(db_path)
     add_closed_trips(store, 10)
     with store.write() as db:
-        # Above the API's 1000 km/h bound, so the platform answers 422.
+        # Above the API's 1000 km/h bound, so the platform returns 422.
         db.execute("update trips set max_speed_kmh = 5000 where id = 'trip00006'")
     token = platform.owner_token("reject@example.com")
 
