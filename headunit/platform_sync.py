@@ -92,11 +92,7 @@ class PlatformSync:
         token = pairing.poll(authorization, stop)
         platform_url = pairing.client.base_url
         self.tokens.save(Credentials(platform_url, token))
-        client = PlatformClient(platform_url, token)
-        client.timeout = (self.engine.config.connect_timeout_s,
-                          self.engine.config.read_timeout_s)
-        client.on_bytes = self.engine._count_bytes
-        self.engine.client = client
+        self.engine.use_client(PlatformClient(platform_url, token))
         self.engine.wake()
 
     def sign_out(self) -> None:
@@ -109,8 +105,30 @@ class PlatformSync:
                 logger.warning("could not revoke the token on the platform (%s); "
                                "it is removed from the head unit anyway", error)
         self.tokens.clear()
-        self.engine.client = None
+        self.engine.use_client(None)
         self.engine.wake()
+
+    def rate(self, score: int, trip_id: str | None = None,
+             tags: tuple[str, ...] = ()) -> str:
+        """Queue the owner's rating (1 to 5) of a drive or of the car; return its id."""
+        if not 1 <= score <= 5:
+            raise ValueError(f"a rating is 1 to 5, got {score}")
+        payload = {"model": self.engine.model or "unknown", "trip_id": trip_id,
+                   "score": score, "tags": list(tags)}
+        return self._queue("rating", payload)
+
+    def vote_tip(self, tip_id: str, helpful: bool) -> str:
+        """Queue a helpfulness vote on a community tip; return its id."""
+        return self._queue("vote", {"tip_id": tip_id, "helpful": helpful})
+
+    def rsvp(self, event_id: str, going: bool) -> str:
+        """Queue an answer to a club event invitation; return its id."""
+        return self._queue("rsvp", {"event_id": event_id, "going": going})
+
+    def _queue(self, kind: str, payload: dict[str, object]) -> str:
+        item_id = self.engine.outbox.enqueue(kind, payload)
+        self.engine.wake()
+        return item_id
 
     def delete_my_data(self) -> None:
         """Delete the owner's data here at once and on the platform at the next sync."""

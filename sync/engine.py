@@ -133,9 +133,14 @@ class SyncEngine:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._status = SyncStatus(state="signed_out" if client is None else "pending")
+        self.use_client(client)
+
+    def use_client(self, client: PlatformClient | None) -> None:
+        """Sync through ``client`` from the next pass on (None: signed out)."""
         if client is not None:
             client.timeout = (self.config.connect_timeout_s, self.config.read_timeout_s)
             client.on_bytes = self._count_bytes
+        self.client = client
 
     # -- status ----------------------------------------------------------
 

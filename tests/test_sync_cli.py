@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from headunit import cli
 from headunit.app import HeadUnit
@@ -62,3 +63,28 @@ def test_unpaired_head_unit_shows_signed_out(tmp_path: Path) -> None:
     assert status.state == "signed_out"
     assert status.pending == 0
     assert time.monotonic() - started < 5
+
+
+def test_ratings_votes_and_rsvps_upload(platform: Platform, tmp_path: Path) -> None:
+    from headunit.platform_sync import PlatformSync
+    from sync.privacy import Consent
+
+    token = platform.owner_token("social@example.com")
+    TokenStore(tmp_path / "credentials.json").save(Credentials(platform.url, token))
+    sync = PlatformSync(Store(tmp_path / "headunit.db"), tmp_path / "credentials.json",
+                        model="Demo EV")
+    sync.privacy.set_consent(Consent.SUMMARIES)
+    rating = sync.rate(4, tags=("quiet",))
+    vote = sync.vote_tip("winter-range", True)
+    rsvp = sync.rsvp("club-1", True)
+
+    sync.engine.drain()
+    mine = requests.get(platform.url + "/api/v1/me/export",
+                        headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+
+    assert [r["id"] for r in mine["ratings"]] == [rating]
+    assert mine["ratings"][0]["score"] == 4
+    assert [v["id"] for v in mine["tip_votes"]] == [vote]
+    assert [r["id"] for r in mine["rsvps"]] == [rsvp]
+    with pytest.raises(ValueError):
+        sync.rate(6)
