@@ -110,3 +110,27 @@ def test_pairing_qr_code_is_a_png_data_uri() -> None:
     uri = qr_data_uri("http://127.0.0.1:8765/device?user_code=BCDF-GHJK")
 
     assert uri.startswith("data:image/png;base64,")
+
+
+def test_pair_command_shows_code(
+    quick_platform: Platform, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import select
+
+    from headunit import cli
+    from platform_server import storage
+
+    def approve_pending_code() -> None:
+        with quick_platform.engine.connect() as connection:
+            user_code = connection.execute(select(storage.device_codes.c.user_code)).scalar()
+        approve_when_shown(quick_platform, user_code)
+
+    threading.Timer(1.5, approve_pending_code).start()
+    code = cli.main(["sync", "--db", str(tmp_path / "headunit.db"), "pair",
+                     "--platform", quick_platform.url])
+    output = capsys.readouterr().out
+
+    assert code == 0
+    assert f"Open {quick_platform.url}/device and enter the code" in output
+    assert output.rstrip().endswith("paired")
+    assert stat.S_IMODE((tmp_path / "platform-credentials.json").stat().st_mode) == 0o600
