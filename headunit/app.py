@@ -85,6 +85,8 @@ class HeadUnit:
             model=self.profile.name,
             position=self._position,
         )
+        self._synced_trips_version = 0
+        self.state.add_observer(self._wake_sync_after_trip)
 
         self._can_source: CanSource | None = None
         self._simulator: Simulator | None = None
@@ -111,6 +113,15 @@ class HeadUnit:
     def sync_status(self) -> SyncStatus:
         """Platform sync state for the UI: synced, pending N, offline, signed out."""
         return self.sync.status
+
+    def _wake_sync_after_trip(self, _updates: object) -> None:
+        # Runs after the recorder's observer, so a trip closed by these
+        # updates is already in the database when the sync pass starts.
+        version = self.recorder.trips_version
+        if version != self._synced_trips_version:
+            self._synced_trips_version = version
+            if not self.recorder.recording:
+                self.sync.engine.wake()
 
     def _position(self) -> tuple[float, float] | None:
         latitude = self.state.value("Vehicle.CurrentLocation.Latitude")

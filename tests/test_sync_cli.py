@@ -88,3 +88,33 @@ def test_ratings_votes_and_rsvps_upload(platform: Platform, tmp_path: Path) -> N
     assert [r["id"] for r in mine["rsvps"]] == [rsvp]
     with pytest.raises(ValueError):
         sync.rate(6)
+
+
+def test_closed_trip_uploads_without_waiting(platform: Platform, tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from headunit.platform_sync import CREDENTIALS_FILE
+    from platform_server import storage
+    from sync.privacy import Consent, Privacy
+    from tests.platform_fixtures import wait_until
+
+    db_path = tmp_path / "headunit.db"
+    store = Store(db_path)
+    Privacy(store).set_consent(Consent.SUMMARIES, now=0)
+    store.close()
+    token = platform.owner_token("demo@example.com")
+    TokenStore(tmp_path / CREDENTIALS_FILE).save(Credentials(platform.url, token))
+
+    def platform_trips() -> int:
+        with platform.engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(storage.trips)).scalar()
+
+    headunit = HeadUnit.demo(db_path, time_scale=40, loop=True, parked_timeout_s=3)
+    headunit.start()
+    try:
+        uploaded = wait_until(lambda: platform_trips() >= 1, timeout_s=30, step_s=0.2)
+    finally:
+        headunit.stop()
+
+    assert uploaded
+    assert headunit.sync.engine.config.interval_s >= 300
