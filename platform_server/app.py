@@ -72,6 +72,9 @@ class ServerConfig:
 class RateLimiter:
     """A token bucket per client key (access token or address)."""
 
+    #: Clients tracked before idle buckets are dropped.
+    max_keys = 10_000
+
     def __init__(self, rate_per_s: float, burst: int) -> None:
         self.rate = rate_per_s
         self.burst = burst
@@ -82,6 +85,8 @@ class RateLimiter:
         """Take one request from the key's bucket; return 0 or seconds to wait."""
         now = time.monotonic() if now is None else now
         with self._lock:
+            if len(self._buckets) > self.max_keys:
+                self._forget_idle(now)
             tokens, last = self._buckets.get(key, (float(self.burst), now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
             if tokens >= 1:
@@ -89,6 +94,12 @@ class RateLimiter:
                 return 0.0
             self._buckets[key] = (tokens, now)
             return (1 - tokens) / self.rate
+
+    def _forget_idle(self, now: float) -> None:
+        # A bucket that has refilled completely is the same as no bucket.
+        full_after = self.burst / self.rate
+        self._buckets = {key: (tokens, last) for key, (tokens, last) in self._buckets.items()
+                         if now - last < full_after}
 
 
 class GzipRequest(Request):

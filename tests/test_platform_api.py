@@ -196,3 +196,16 @@ def test_invalid_gzip_body_is_rejected(platform: Platform) -> None:
                                       "Content-Encoding": "gzip"}, timeout=10)
 
     assert response.status_code == 400
+
+
+def test_rate_limiter_forgets_idle_clients() -> None:
+    from platform_server.app import RateLimiter
+
+    limiter = RateLimiter(rate_per_s=10, burst=5)
+    limiter.max_keys = 3
+    for index in range(4):
+        limiter.wait_time(f"client{index}", now=0.0)
+    limiter.wait_time("late", now=100.0)
+
+    assert list(limiter._buckets) == ["late"]
+    assert [limiter.wait_time("late", now=100.0) for _ in range(5)][-1] > 0
