@@ -77,9 +77,11 @@ class DevicePairing:
         stop = stop or threading.Event()
         interval = max(1, authorization.interval)
         deadline = self.clock() + authorization.expires_in
+        wait_s: float = interval
         while True:
-            if stop.wait(interval):
+            if stop.wait(wait_s):
                 raise PairingError("cancelled", "pairing cancelled")
+            wait_s = interval
             if self.clock() > deadline:
                 raise PairingError("expired_token", "the code expired before approval")
             try:
@@ -90,7 +92,11 @@ class DevicePairing:
                           "client_id": self.client_id},
                 )
             except TransientError as error:
-                logger.info("pairing poll failed (%s); trying again", error)
+                if error.retry_after_s is not None:
+                    # Never past the code's expiry: waiting longer is useless.
+                    remaining = max(0.0, deadline - self.clock())
+                    wait_s = max(interval, min(error.retry_after_s, remaining))
+                logger.info("pairing poll failed (%s); next poll in %.0f s", error, wait_s)
                 continue
             if status == 200:
                 logger.info("pairing approved by the owner")

@@ -165,3 +165,19 @@ def test_head_unit_runs_while_platform_says_wait(platform: Platform, tmp_path: P
     assert stop_s < 2
     assert len(proxy.requests) == 1
     assert Outbox(Store(db_path)).counts() == {"pending": 5}
+
+
+def test_pairing_poll_honours_retry_after(platform: Platform) -> None:
+    from sync.client import PlatformClient
+    from sync.pairing import DeviceAuthorization, DevicePairing, PairingError
+
+    plan = FaultPlan(rates={"too_many_429": 1.0}, retry_after="2")
+    authorization = DeviceAuthorization("code", "BCDF-GHJK", "", "", expires_in=4, interval=1)
+    with FaultProxy(platform.url, plan) as proxy:
+        pairing = DevicePairing(PlatformClient(proxy.url), "unit-1")
+        with pytest.raises(PairingError) as raised:
+            pairing.poll(authorization)
+
+    # Polls at 1 s and, after waiting the 2 s Retry-After, at 3 s; then the code expires.
+    assert len(proxy.requests) == 2
+    assert raised.value.reason == "expired_token"
