@@ -17,12 +17,14 @@ from pathlib import Path
 
 import assets
 from headunit.obd_link import build_obd_source
+from headunit.platform_sync import CREDENTIALS_FILE, PlatformSync
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
 from headunit import status
 from headunit.state import Snapshot, VehicleState
 from headunit.status import Status
 from headunit.community import Community
 from headunit.tips import Tip
+from sync.engine import SyncStatus
 from sync.store import Store
 from sync.triplog import TripLog
 from vehicle import busstatus
@@ -112,6 +114,14 @@ class HeadUnit:
         )
         #: Tips, clubs, service experience, ratings and points.
         self.community = Community(self.store, self.profile)
+        self.sync = PlatformSync(
+            self.store,
+            Path(db_path).parent / CREDENTIALS_FILE,
+            model=self.profile.name,
+            position=self._position,
+        )
+        self._synced_trips_version = 0
+        self.state.add_observer(self._wake_sync_after_trip)
 
         self._can_source: CanSource | None = None
         self.gps_source: GpsSource | None = None
@@ -138,7 +148,13 @@ class HeadUnit:
 
     def status(self) -> Status:
         """Return the current state of the vehicle bus, GPS and sync."""
-        return Status(bus=self.bus_status, gps=_GPS_LADDER[self.gps_status])
+        sync = self.sync_status
+        return Status(
+            bus=self.bus_status,
+            gps=_GPS_LADDER[self.gps_status],
+            sync=sync.state,
+            sync_pending=sync.pending,
+        )
 
     @property
     def bus_status(self) -> str:
@@ -161,6 +177,26 @@ class HeadUnit:
         if self.gps_source is None:
             return GpsStatus.NO_GPSD
         return self.gps_source.status
+    @property
+    def sync_status(self) -> SyncStatus:
+        """Platform sync state for the UI: synced, pending N, offline, signed out."""
+        return self.sync.status
+
+    def _wake_sync_after_trip(self, _updates: object) -> None:
+        # Runs after the recorder's observer, so a trip closed by these
+        # updates is already in the database when the sync pass starts.
+        version = self.recorder.trips_version
+        if version != self._synced_trips_version:
+            self._synced_trips_version = version
+            if not self.recorder.recording:
+                self.sync.engine.wake()
+
+    def _position(self) -> tuple[float, float] | None:
+        latitude = self.state.value("Vehicle.CurrentLocation.Latitude")
+        longitude = self.state.value("Vehicle.CurrentLocation.Longitude")
+        if latitude is None or longitude is None:
+            return None
+        return float(latitude), float(longitude)
 
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
@@ -178,6 +214,7 @@ class HeadUnit:
         if self.obd_source is not None:
             # OBD-II runs beside any CAN input, also when the CAN side failed.
             self.obd_source.start()
+        self.sync.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -223,6 +260,7 @@ class HeadUnit:
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         self.recorder.finish("shutdown")
+        self.sync.stop()
         self.store.close()
 
     def _load_profile(

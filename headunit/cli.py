@@ -17,6 +17,7 @@ from headunit.app import HeadUnit, InputConfig
 from headunit.content_cli import add_content_parser
 from headunit.paths import default_db_path
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
+from headunit.sync_cli import add_sync_parser
 from sync.store import Store
 from sync.triplog import TripLog, TripSummary
 from vehicle import vss
@@ -114,6 +115,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_config_check)
 
     add_content_parser(commands)
+    add_sync_parser(commands)
     return parser
 
 

@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 MIGRATIONS = Migrations("headunit")
 
 #: Number of migrations defined below; a test keeps the two in step.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @MIGRATIONS()
@@ -107,3 +107,46 @@ def m002_community_cache_and_feedback(db: Database) -> None:
         pk="id",
         not_null={"reason", "points", "earned_at"},
     )
+
+
+@MIGRATIONS()
+def m003_outbox_caches_and_privacy(db: Database) -> None:
+    # Items waiting for upload. "id" is the stable id that the platform uses
+    # to drop duplicates. "state" is pending, sent or rejected, and a
+    # rejected item keeps its error, so nothing disappears without a trace.
+    db["outbox"].create(
+        {
+            "id": str,
+            "kind": str,
+            "ref": str,
+            "payload": str,
+            "state": str,
+            "created_at": float,
+            "attempts": int,
+            "last_error": str,
+            "sent_at": float,
+        },
+        pk="id",
+        not_null={"kind", "state", "created_at"},
+        defaults={"attempts": 0},
+    )
+    db["outbox"].create_index(["state", "kind", "created_at"])
+    db["cached_tips"].create(
+        {"id": str, "tip": str, "deleted": int, "updated_at": float}, pk="id"
+    )
+    db["cached_club_events"].create(
+        {"id": str, "event": str, "starts_at": float, "area": str}, pk="id"
+    )
+    db["cached_model_stats"].create(
+        {"model": str, "kind": str, "stats": str, "fetched_at": float},
+        pk=("model", "kind"),
+    )
+    # Places around which no position is ever uploaded (home, work).
+    db["hidden_places"].create(
+        {"id": int, "name": str, "latitude": float, "longitude": float,
+         "radius_m": float},
+        pk="id",
+        not_null={"name", "latitude", "longitude", "radius_m"},
+    )
+    # Bytes sent and received over the mobile connection, per calendar month.
+    db["data_usage"].create({"month": str, "bytes": int}, pk="month")
