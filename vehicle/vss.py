@@ -39,6 +39,8 @@ LONGITUDE = "Vehicle.CurrentLocation.Longitude"
 HEADING = "Vehicle.CurrentLocation.Heading"
 DTC_LIST = "Vehicle.OBD.DTCList"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+LIGHT_INTENSITY = "Vehicle.Exterior.LightIntensity"
+LOW_BEAM_ON = "Vehicle.Body.Lights.Beam.Low.IsOn"
 
 # VSS encodes the selected gear as int8: negative for reverse, 0 for
 # neutral, 126 for park and 127 for drive.
@@ -67,6 +69,8 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(HEADING, "degrees", "double", "Heading over ground", 5.0),
         VssSignal(DTC_LIST, "", "string[]", "Diagnostic trouble codes present", 60.0),
         VssSignal(IS_CHARGING, "", "boolean", "Traction battery is charging", 10.0),
+        VssSignal(LIGHT_INTENSITY, "percent", "float", "Outside light, 0 dark to 100 fully lit", 10.0),
+        VssSignal(LOW_BEAM_ON, "", "boolean", "Low beam headlights are on", 10.0),
     )
 }
 
