@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem
 
 from headunit import theme
@@ -153,6 +153,17 @@ def is_touch_target(item: QQuickItem) -> bool:
     return False
 
 
+def missing_glyph(item: QQuickItem) -> str | None:
+    """Return the first character of a Text item its resolved font cannot draw."""
+    metrics = QFontMetrics(item.property("font"))
+    for character in str(item.property("text")):
+        if character.isspace():
+            continue
+        if not metrics.inFontUcs4(ord(character)):
+            return character
+    return None
+
+
 def measured_contrast(image: QImage, rect: QRectF) -> float | None:
     """Return the contrast of the strongest ink in ``rect`` against its background.
 
@@ -230,6 +241,11 @@ def inspect(ui: Any, image: QImage, finding: Finding, moving: bool) -> None:
             if visible.isEmpty():
                 continue
             finding.text_count += 1
+            missing = missing_glyph(item)
+            if missing is not None:
+                finding.problems.append(
+                    f"text {name} has no glyph for {missing!r} (U+{ord(missing):04X})"
+                )
             size = int(item.property("font").pixelSize())
             if finding.min_text_px is None or size < finding.min_text_px:
                 finding.min_text_px = size
@@ -297,6 +313,8 @@ class Scene:
 
         self.headunit = HeadUnit.demo(db_path, parked_timeout_s=self.PARKED_TIMEOUT_S)
         self.t = record_trips(self.headunit, 5, self.PARKED_TIMEOUT_S)
+        # Switching between parked and moving must not record more trips.
+        self.headunit.recorder.parked_timeout_s = 1e9
 
     def set_state(self, state: str) -> None:
         """Push a fresh reading of every signal, parked or moving at 62 km/h."""
