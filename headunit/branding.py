@@ -12,7 +12,6 @@ reads only that table, so a larger configuration loader can call it::
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,8 @@ def load_branding(path: Path) -> Branding:
     that is not ``#rrggbb``, or a logo file that does not exist, and for a
     file that is not valid TOML.
     """
+    import tomllib
+
     try:
         document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from importlib import metadata
 from typing import Any, Callable
 
 from PySide6.QtCore import (
@@ -46,6 +45,9 @@ _DAY_NIGHT_PATHS = (vss.LIGHT_INTENSITY, vss.LOW_BEAM_ON, vss.LATITUDE, vss.LONG
 
 def package_version() -> str:
     """Return the installed version of the head unit, or "" when unknown."""
+    # Imported here: importlib.metadata costs tens of ms before the first frame.
+    from importlib import metadata
+
     try:
         return metadata.version("community-headunit")
     except metadata.PackageNotFoundError:
@@ -194,7 +196,6 @@ class ShellStore(QObject):
         super().__init__(parent)
         self._values: dict[str, Any] = dict(_SHELL_DEFAULTS)
         self._values["language"] = language
-        self._values["version"] = package_version()
         self._branding = branding or Branding()
         self._values["brandName"] = self._branding.name
         if self._branding.logo is not None:
@@ -229,6 +230,7 @@ class ShellStore(QObject):
         """Show the vehicle profile in the about section; marks the shell started."""
         self._set("vehicleName", profile.name)
         self._set("vehicleId", profile.vehicle_id)
+        self._set("version", package_version())
         self._set("started", True)
 
     @Slot(str)
