@@ -26,30 +26,28 @@ from headunit.restrictions import (
     SCREENS,
 )
 from tests.conftest import REPO_ROOT
-from ui import app as ui_app
 from ui import gallery
 
-COMBINATIONS = len(SCREENS) * len(gallery.STATES) * len(gallery.THEMES) * len(
-    gallery.SIZES
+COMBINATIONS = (
+    len(SCREENS)
+    * len(gallery.STATES)
+    * len(gallery.THEMES)
+    * len(gallery.SIZES)
+    * len(gallery.LANGUAGES)
 )
 
 
 @pytest.fixture(scope="module")
 def findings(qapp, tmp_path_factory) -> list[gallery.Finding]:
     out_dir = tmp_path_factory.mktemp("gallery")
-    translator = ui_app.install_translator(qapp, "zh_CN")
-    assert translator is not None
-    try:
-        results = gallery.sweep(out_dir)
-    finally:
-        qapp.removeTranslator(translator)
+    results = gallery.sweep(out_dir)
     gallery.write_index(out_dir, results)
     print()
-    print(f"{'screen':36} {'target px/dp':>14} {'text px/dp':>12} {'contrast':>8} rows")
+    print(f"{'screen':42} {'target px/dp':>14} {'text px/dp':>12} {'contrast':>8} rows")
     for finding in results:
         scale = finding.pixels_per_dp
         print(
-            f"{finding.name:36} "
+            f"{finding.name:42} "
             f"{finding.min_touch_px:6.0f}/{finding.min_touch_px / scale:5.0f}dp "
             f"{finding.min_text_px:4d}/{finding.min_text_px / scale:5.1f}dp "
             f"{finding.min_contrast:8.1f} {finding.list_rows:4d}"
@@ -125,13 +123,15 @@ def test_gallery_command_writes_index(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     pngs = sorted(out_dir.glob("*.png"))
-    assert len(pngs) == len(SCREENS) * len(gallery.STATES) * len(gallery.THEMES)
+    assert len(pngs) == (
+        len(SCREENS) * len(gallery.STATES) * len(gallery.THEMES) * len(gallery.LANGUAGES)
+    )
     index = (out_dir / "index.html").read_text(encoding="utf-8")
     for png in pngs:
         assert png.name in index
     image = QImage(str(pngs[0]))
     assert (image.width(), image.height()) == (1024, 600)
-    assert result.stdout.strip().splitlines()[-1].startswith("16 screens rendered, 0 with")
+    assert result.stdout.strip().splitlines()[-1].startswith("32 screens rendered, 0 with")
 
 
 def test_start_without_display_writes_png(tmp_path):
@@ -166,3 +166,26 @@ def test_start_without_platform_falls_back_offscreen(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "rendering offscreen" in result.stderr
     assert shot.is_file()
+
+
+def test_glyph_check_finds_missing_character(qapp, db_path):
+    from headunit.app import HeadUnit
+    from ui import app as ui_app
+
+    unit = HeadUnit.demo(db_path)
+    ui = ui_app.load_ui(unit, size=(1280, 720))
+    try:
+        assert ui is not None
+        label = next(
+            item for item in gallery.all_items(ui.window.contentItem())
+            if item.objectName() == "speedUnitLabel"
+        )
+        label.setProperty("text", "附近车友会活动")
+        assert gallery.missing_glyph(label) is None
+        # A private-use code point that no installed font covers.
+        label.setProperty("text", "车友\U0010fffd")
+        assert gallery.missing_glyph(label) == "\U0010fffd"
+    finally:
+        if ui is not None:
+            ui.close()
+        unit.stop()

@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 SIZES = ((1280, 720), (1920, 720), (1024, 600))
 STATES = ("parked", "moving")
 THEMES = ("day", "night")
+#: Chinese first; English too, since its strings run longer.
+LANGUAGES = ("zh_CN", "en")
 #: Items that must not be visible while the car moves, by objectName.
 FORBIDDEN_WHILE_MOVING = ("tipsList", "aboutButton", "aboutSection")
 #: Colours that cover fewer pixels than this in a text's box are taken for
@@ -67,6 +69,7 @@ class Finding:
     state: str
     theme: str
     size: tuple[int, int]
+    language: str = "zh_CN"
     png: str = ""
     pixels_per_dp: float = 1.0
     min_touch_px: float | None = None
@@ -83,7 +86,7 @@ class Finding:
     @property
     def name(self) -> str:
         width, height = self.size
-        return f"{self.screen}-{self.state}-{self.theme}-{width}x{height}"
+        return f"{self.screen}-{self.state}-{self.theme}-{width}x{height}-{self.language}"
 
 
 def item_name(item: QQuickItem) -> str:
@@ -341,71 +344,76 @@ def sweep(
     out_dir: Path | None,
     sizes: tuple[tuple[int, int], ...] | list[tuple[int, int]] = SIZES,
     screens: tuple[str, ...] = SCREENS,
+    languages: tuple[str, ...] = LANGUAGES,
     db_path: Path | None = None,
 ) -> list[Finding]:
-    """Render and inspect every screen x state x theme x size; return the findings.
+    """Render and inspect every screen x state x theme x size x language.
 
-    A QGuiApplication and the UI translation must already be installed.
-    PNGs are written to ``out_dir`` unless it is None.
+    A QGuiApplication must exist; the UI translation is installed and
+    removed here. PNGs are written to ``out_dir`` unless it is None.
     """
     from ui import app as ui_app
 
     findings: list[Finding] = []
+    application = QGuiApplication.instance()
+    translations = ui_app.Translations(application, languages[0])
     with tempfile.TemporaryDirectory() as scratch:
         scene = Scene(db_path or Path(scratch) / "gallery.db")
         try:
             for size in sizes:
-                ui = ui_app.load_ui(scene.headunit, size=size)
+                ui = ui_app.load_ui(
+                    scene.headunit, size=size, language=languages[0],
+                    translations=translations,
+                )
                 if ui is None:
                     raise RuntimeError("the QML did not load; see the QML errors above")
                 ui.pump.stop()
                 ui.shell.set_clock(GALLERY_TIME)
                 try:
-                    for theme_name in THEMES:
-                        scene.set_state("parked")
-                        ui.pump.tick()
-                        ui.shell.setThemeMode(theme_name)
-                        for state in STATES:
-                            scene.set_state(state)
-                            for screen in screens:
-                                findings.append(
-                                    _render_one(ui, scene, screen, state, theme_name,
-                                                size, out_dir)
-                                )
+                    for language in languages:
+                        for theme_name in THEMES:
+                            # Settings change only while parked.
+                            scene.set_state("parked")
+                            ui.pump.tick()
+                            ui.shell.setLanguage(language)
+                            ui.shell.setThemeMode(theme_name)
+                            for state in STATES:
+                                scene.set_state(state)
+                                for screen in screens:
+                                    finding = Finding(
+                                        screen, state, theme_name, size, language
+                                    )
+                                    _render_one(ui, scene, finding, out_dir)
+                                    findings.append(finding)
+                    ui.shell.setLanguage(languages[0])
                 finally:
                     ui.close()
         finally:
             scene.close()
+            translations.remove()
     return findings
 
 
-def _render_one(
-    ui: Any,
-    scene: Scene,
-    screen: str,
-    state: str,
-    theme_name: str,
-    size: tuple[int, int],
-    out_dir: Path | None,
-) -> Finding:
-    ui.shell.showScreen(screen)
+def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -> None:
+    ui.shell.showScreen(finding.screen)
     # Keep the readings fresh: the state's clock runs on while rendering.
-    scene.set_state(state)
+    scene.set_state(finding.state)
     for _ in range(2):
         ui.pump.tick()
         QGuiApplication.processEvents()
     image = ui.grab()
-    finding = Finding(screen, state, theme_name, size)
-    finding.pixels_per_dp = pixels_per_dp(*size)
-    if ui.shell.moving != (state == "moving"):
+    finding.pixels_per_dp = pixels_per_dp(*finding.size)
+    moving = finding.state == "moving"
+    if ui.shell.moving != moving:
         finding.problems.append(f"the shell shows moving={ui.shell.moving}")
-    inspect(ui, image, finding, state == "moving")
+    if ui.shell.language != finding.language:
+        finding.problems.append(f"the shell shows language {ui.shell.language}")
+    inspect(ui, image, finding, moving)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{finding.name}.png"
         image.save(str(path), "PNG")
         finding.png = path.name
-    return finding
 
 
 def write_index(out_dir: Path, findings: list[Finding]) -> Path:
@@ -427,6 +435,7 @@ def write_index(out_dir: Path, findings: list[Finding]) -> Path:
             "<tr>"
             f"<td><a href='{finding.png}'><img src='{finding.png}' width='320'></a></td>"
             f"<td>{finding.screen}</td><td>{finding.state}</td><td>{finding.theme}</td>"
+            f"<td>{finding.language}</td>"
             f"<td>{finding.size[0]}x{finding.size[1]}</td><td>{touch}</td>"
             f"<td>{text}</td><td>{contrast}</td><td>{finding.list_rows}</td>"
             f"<td>{problems}</td></tr>"
@@ -441,12 +450,14 @@ def write_index(out_dir: Path, findings: list[Finding]) -> Path:
 <style>body{{font-family:sans-serif}} td{{vertical-align:top;padding:4px}}</style>
 </head><body>
 <h1>Head unit screens</h1>
-<p>Every screen parked and moving, by day and night, at each resolution.
+<p>Every screen parked and moving, by day and night, in Chinese and
+English, at each resolution.
 Limits: touch targets at least {MIN_TOUCH_TARGET_DP} dp ({limits}), text at
 least {MIN_BODY_TEXT_DP} dp, text contrast at least {MIN_TEXT_CONTRAST}:1
 measured on the rendered pixels.</p>
 <table border="1" cellspacing="0">
-<tr><th>screen</th><th>name</th><th>state</th><th>theme</th><th>size</th>
+<tr><th>screen</th><th>name</th><th>state</th><th>theme</th><th>language</th>
+<th>size</th>
 <th>smallest target</th><th>smallest text</th><th>lowest contrast</th>
 <th>list rows</th><th>problems</th></tr>
 {chr(10).join(rows)}
@@ -464,12 +475,10 @@ def main(out_dir: Path, sizes: list[tuple[int, int]] | None = None) -> int:
     from ui import app as ui_app
 
     ui_app.ensure_platform()
-    application = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    translations = ui_app.Translations(application, "zh_CN")
-    try:
-        findings = sweep(out_dir, tuple(sizes) if sizes else SIZES)
-    finally:
-        translations.remove()
+    if QGuiApplication.instance() is None:
+        # Kept in a name so the application outlives the sweep.
+        main.application = QGuiApplication(sys.argv[:1])  # type: ignore[attr-defined]
+    findings = sweep(out_dir, tuple(sizes) if sizes else SIZES)
     index = write_index(out_dir, findings)
     broken = [finding for finding in findings if finding.problems]
     for finding in broken:
