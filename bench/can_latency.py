@@ -3,8 +3,8 @@
 A head unit reads the demo profile's bus on a python-can virtual channel,
 with the real UI loaded offscreen and its frame timer running. A sender
 thread puts a speed frame with a new value on the bus ten times a second
-and notes the time; the speed label's textChanged signal notes when the
-value reached QML. This is measured on an idle bus and again with the bus
+and notes the time. The speed label's textChanged signal then notes when
+the value reached QML. This is measured on an idle bus and again with the bus
 at full load: about 4,500 frames/s of the profile's other messages and of
 IDs the profile does not use, as a busy powertrain bus carries.
 

@@ -1,8 +1,9 @@
 """Resident memory after 10 simulated hours against after 10 minutes.
 
 The demo head unit runs with its UI loaded offscreen and its frame timer
-running, fed by the simulated demo car at a high time scale, so ten hours
-of stop-and-go driving (about 150 recorded trips) pass in a few minutes.
+running. The simulated demo car feeds it at a high time scale, so ten
+hours of stop-and-go driving (several hundred recorded trips, because a
+20 s standstill ends a trip) pass in a few minutes.
 Resident set size is read from /proc at 10 simulated minutes and again at
 10 simulated hours.
 

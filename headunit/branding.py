@@ -26,7 +26,7 @@ class BrandingError(ValueError):
 
 @dataclass(frozen=True)
 class Branding:
-    """What the OEM shows of its brand; every field may be left unset."""
+    """The OEM's brand as the UI shows it; every field may be left unset."""
 
     name: str = ""
     accent: str | None = None

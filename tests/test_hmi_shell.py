@@ -119,7 +119,8 @@ def test_about_section_is_third_level(shown, headunit, qtbot):
     click(shown, "aboutButton", qtbot)
     assert shown.shell.depth == 3 == MAX_NAVIGATION_DEPTH
     vehicle = find(shown, "aboutVehicleLabel").property("text")
-    assert "Aurora E5" in vehicle and "aurora-e5-demo" in vehicle
+    assert "Aurora E5" in vehicle
+    assert "aurora-e5-demo" in vehicle
     assert find(shown, "aboutVersionLabel").property("text").startswith("软件版本：")
 
     # Driving off closes the section: moving allows two levels only.
@@ -303,7 +304,9 @@ def test_branding_shown_in_shell(qapp, headunit, tmp_path):
 def test_policy_forbids_while_moving():
     parked = restrictions_for(False, "zh_CN")
     moving = restrictions_for(True, "zh_CN")
-    assert parked.allow_keyboard and parked.allow_video and parked.allow_community_list
+    assert parked.allow_keyboard
+    assert parked.allow_video
+    assert parked.allow_community_list
     assert not moving.allow_keyboard
     assert not moving.allow_video
     assert not moving.allow_scrolling

@@ -1,7 +1,7 @@
 """Every screen, parked and moving, by day and night, at each resolution.
 
-The sweep renders each combination offscreen through the real QML UI and
-checks it against the driving rules: touch targets and text sizes in dp,
+The sweep renders each combination offscreen through the real QML UI.
+It checks each against the driving rules: touch targets and text sizes in dp,
 text contrast measured on the rendered pixels, glyphs present for every
 character, nothing outside the window or overlapping, list lengths and
 forbidden items while moving. The table it prints is the gallery's.

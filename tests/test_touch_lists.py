@@ -1,8 +1,9 @@
 """Taps on buttons inside a scrolling list, driven by Qt's touch events.
 
-A driver flicks the community list, then taps a row's button once: the
-tap must count exactly once, a drag that starts on a button scrolls the
-list without pressing it, and a tap that stops a moving list does nothing.
+A driver flicks the community list, then taps a row's button once, and
+the tap must count exactly once. A drag that starts on a button scrolls
+the list without pressing it, and a tap that stops a moving list does
+nothing.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ T0 = 1_790_000_000.0
 
 @dataclass
 class Finding:
-    """What one rendered screen measured, and what broke the rules."""
+    """Measurements of one rendered screen and the rules it broke."""
 
     screen: str
     state: str
@@ -109,7 +109,7 @@ def all_items(root: QQuickItem) -> list[QQuickItem]:
 
 
 def is_shown(item: QQuickItem) -> bool:
-    """Whether ``item`` and all its ancestors are visible and opaque."""
+    """Return whether ``item`` and all its ancestors are visible and opaque."""
     current: QQuickItem | None = item
     while current is not None:
         if not current.isVisible() or current.opacity() <= 0.01:
@@ -147,7 +147,7 @@ def is_text(item: QQuickItem) -> bool:
 
 
 def is_touch_target(item: QQuickItem) -> bool:
-    """Whether ``item`` takes taps: it has an enabled TapHandler or MouseArea."""
+    """Return whether ``item`` takes taps through an enabled TapHandler or MouseArea."""
     if item.inherits("QQuickMouseArea"):
         return bool(item.isEnabled())
     for child in item.children():
@@ -170,7 +170,7 @@ def missing_glyph(item: QQuickItem) -> str | None:
 def measured_contrast(image: QImage, rect: QRectF) -> float | None:
     """Return the contrast of the strongest ink in ``rect`` against its background.
 
-    The background is the most common colour in the rectangle; the ink is
+    The background is the most common colour in the rectangle. The ink is
     the colour, among those covering at least MIN_INK_PIXELS pixels, that
     differs most from it in luminance.
     """

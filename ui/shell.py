@@ -1,9 +1,9 @@
 """The shell around every screen: navigation, status bar, settings, theme.
 
-``ShellStore`` holds what is the same on every screen: which screen is on
-show and how deep, the status bar's texts, the driver's settings
-(language, units, theme) and what the driving restrictions allow now.
-``ThemeStore`` holds the colours of the current theme, by role.
+``ShellStore`` contains the state shared by every screen: the screen on
+show and its navigation depth, the status bar's texts, the driver's
+settings (language, units, theme) and what the driving restrictions allow
+now. ``ThemeStore`` contains the colours of the current theme, by role.
 """
 
 from __future__ import annotations
