@@ -78,8 +78,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--settle", type=float, default=3.0, metavar="SECONDS",
                      help="with --screenshot: longest wait for the input, in "
                           "seconds (default: 3)")
-    run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
-                     help="UI language (default: zh_CN)")
+    run.add_argument("--language", default=None, choices=["zh_CN", "en"],
+                     help="UI language (default: the one the driver chose on "
+                          "the settings screen, else zh_CN)")
     run.add_argument("--diagonal", type=float, metavar="INCHES",
                      help="screen diagonal in inches, for the size of a dp "
                           "(default: the usual panel of the --size resolution)")
@@ -225,7 +226,7 @@ def _build_run_headunit(args: argparse.Namespace, profile: Path) -> HeadUnit:
         args.db or default_db_path(),
         inputs=inputs,
         dbc_search_path=tuple(args.dbc_path),
-        language=args.language,
+        language=args.language or "zh_CN",
         parked_timeout_s=args.parked_timeout,
     )
 

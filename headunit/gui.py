@@ -13,7 +13,7 @@ def run(
     screen: str,
     size: tuple[int, int],
     settle_s: float,
-    language: str,
+    language: str | None,
     diagonal_in: float | None = None,
     quit_after_first_frame: bool = False,
 ) -> int:
@@ -21,6 +21,8 @@ def run(
 
     ``build`` returns a ``HeadUnit``. It runs after the first frame, so the
     window appears before the vehicle and storage stacks are imported.
+    With ``language`` None the UI starts in Chinese and then takes the
+    language the driver saved; a given ``language`` wins over the saved one.
     """
     from ui import app
 
@@ -40,8 +42,9 @@ def run(
             size=size,
             diagonal_in=diagonal_in,
             settle_s=settle_s,
-            language=language,
+            language=language or "zh_CN",
             quit_after_first_frame=quit_after_first_frame,
+            saved_language_wins=language is None,
         )
     finally:
         for headunit in started:

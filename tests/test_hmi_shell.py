@@ -331,3 +331,48 @@ def test_community_screen_lists_tips_parked_only(shown, headunit):
     assert shown.tip_model.rowCount() == 0
     assert find(shown, "communityLockedLabel").isVisible()
     assert not tips.isVisible()
+
+
+def test_settings_survive_restart(qapp, db_path):
+    first = HeadUnit.demo(db_path)
+    ui = ui_app.load_ui(first, size=SIZE)
+    try:
+        assert ui is not None
+        push(first, T0, {vss.SPEED: 0.0})
+        ui.pump.tick()
+        ui.shell.setUnits("imperial")
+        ui.shell.setThemeMode("night")
+        ui.shell.setLanguage("en")
+    finally:
+        if ui is not None:
+            ui.close()
+        first.stop()
+
+    second = HeadUnit.demo(db_path)
+    ui = ui_app.load_ui(second, size=SIZE, language="zh_CN")
+    try:
+        assert ui is not None
+        assert ui.shell.units == "imperial"
+        assert ui.shell.themeMode == "night"
+        assert ui.shell.language == "en"
+        assert ui.drive_store.speedUnit == "mph"
+    finally:
+        if ui is not None:
+            ui.close()
+        second.stop()
+
+
+def test_saved_setting_with_bad_value_ignored(db_path, caplog):
+    from headunit.preferences import load_preferences, save_preference
+
+    unit = HeadUnit.demo(db_path)
+    try:
+        save_preference(unit.store, "units", "imperial")
+        with unit.store.write() as db:
+            db["settings"].upsert({"key": "ui.theme_mode", "value": "purple"}, pk="key")
+        assert load_preferences(unit.store) == {"units": "imperial"}
+        assert "ignored saved setting ui.theme_mode='purple'" in caplog.text
+        with pytest.raises(ValueError, match="invalid UI setting units='furlongs'"):
+            save_preference(unit.store, "units", "furlongs")
+    finally:
+        unit.stop()

@@ -189,3 +189,24 @@ def test_glyph_check_finds_missing_character(qapp, db_path):
         if ui is not None:
             ui.close()
         unit.stop()
+
+
+def test_qml_texts_go_through_qstr():
+    # A string literal bound to a visible text bypasses translation. The
+    # language names are the one exception: each is shown in its own
+    # language, so a driver can find theirs in any UI language.
+    import re
+
+    allowed = {'"中文"', '"English"', '"–"', '""'}
+    pattern = re.compile(
+        r"\b(text|label|title|unit|valueText|message)\s*:\s*(\"[^\"]*\")"
+    )
+    found = []
+    for path in sorted((REPO_ROOT / "ui" / "qml").glob("*.qml")):
+        if path.name == "Theme.qml":
+            continue  # colours, not text
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for match in pattern.finditer(line):
+                if match.group(2) not in allowed:
+                    found.append(f"{path.name}:{number}: {line.strip()}")
+    assert found == []

@@ -181,16 +181,40 @@ class LoadedUi:
     tip_model: TipListModel
     pump: FramePump
     headunit: Any = None
+    #: Whether a saved language replaces the one the UI started with.
+    saved_language_wins: bool = True
 
     def attach(self, headunit: Any) -> None:
-        """Connect a built head unit to the stores; the next frame shows its data."""
+        """Connect a built head unit to the stores; the next frame shows its data.
+
+        The driver's saved settings are applied, and later changes saved.
+        """
         self.headunit = headunit
         self.shell.attach_profile(headunit.profile)
+        # Imported here, after the first frame: it loads the storage stack.
+        from headunit import preferences
+
+        try:
+            saved = preferences.load_preferences(headunit.store)
+        except Exception:
+            logger.exception("could not read the saved UI settings; using defaults")
+            saved = {}
+        self.shell.apply_preferences(saved, language=self.saved_language_wins)
+        self.shell.on_preference(self._save_preference)
         self.drive_store.attach(headunit)
         self.trip_model.attach(headunit)
         self.tip_model.attach(headunit)
         self.pump.attach(headunit)
         self.pump.tick()
+
+    def _save_preference(self, name: str, value: str) -> None:
+        from headunit import preferences
+
+        try:
+            preferences.save_preference(self.headunit.store, name, value)
+        except Exception:
+            # The setting still applies until the UI closes.
+            logger.exception("could not save the UI setting %s=%s", name, value)
 
     def grab(self) -> QImage:
         """Render the window now and return the frame."""
@@ -350,6 +374,7 @@ def run(
     language: str | None = None,
     branding: Branding | None = None,
     quit_after_first_frame: bool = False,
+    saved_language_wins: bool = True,
 ) -> int:
     """Show the UI until its window closes; return the exit code.
 
@@ -379,6 +404,7 @@ def run(
     if ui is None:
         translations.remove()
         return 1
+    ui.saved_language_wins = saved_language_wins
 
     def on_first_frame() -> None:
         ui.window.frameSwapped.disconnect(on_first_frame)

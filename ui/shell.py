@@ -202,6 +202,7 @@ class ShellStore(QObject):
             self._values["brandLogo"] = QUrl.fromLocalFile(str(self._branding.logo)).toString()
         self._switch = theme.DayNightSwitch()
         self._language_listeners: list[Callable[[str], None]] = []
+        self._preference_listeners: list[Callable[[str, str], None]] = []
         self._settings_listeners: list[Callable[[], None]] = []
         self._last_snapshot: Snapshot | None = None
         self._clock_override: datetime | None = None
@@ -221,6 +222,28 @@ class ShellStore(QObject):
 
     def on_settings(self, listener: Callable[[], None]) -> None:
         self._settings_listeners.append(listener)
+
+    def on_preference(self, listener: Callable[[str, str], None]) -> None:
+        """Call ``listener(name, value)`` whenever the driver changes a setting."""
+        self._preference_listeners.append(listener)
+
+    def apply_preferences(self, preferences: dict[str, str], language: bool = True) -> None:
+        """Take saved settings; ``language`` False keeps the language given at start."""
+        listeners = self._preference_listeners
+        self._preference_listeners = []
+        try:
+            if language and "language" in preferences:
+                self.setLanguage(preferences["language"])
+            if "units" in preferences:
+                self.setUnits(preferences["units"])
+            if "theme_mode" in preferences:
+                self.setThemeMode(preferences["theme_mode"])
+        finally:
+            self._preference_listeners = listeners
+
+    def _saved(self, name: str, value: str) -> None:
+        for listener in self._preference_listeners:
+            listener(name, value)
 
     def set_clock(self, when: datetime | None) -> None:
         """Fix the time the shell shows and uses for sunset; None for the real clock."""
@@ -276,6 +299,7 @@ class ShellStore(QObject):
             for listener in self._language_listeners:
                 listener(language)
             self._refresh_texts()
+            self._saved("language", language)
 
     @Slot(str)
     def setUnits(self, system: str) -> None:
@@ -285,6 +309,7 @@ class ShellStore(QObject):
         if self._set("units", system):
             for listener in self._settings_listeners:
                 listener()
+            self._saved("units", system)
 
     @Slot(str)
     def setThemeMode(self, mode: str) -> None:
@@ -293,6 +318,7 @@ class ShellStore(QObject):
             return
         if self._set("themeMode", mode):
             self._update_theme()
+            self._saved("theme_mode", mode)
 
     def _may_change(self, setting: str) -> bool:
         if restrictions_for(self.moving, self.language).allow_settings_changes:
