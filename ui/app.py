@@ -279,6 +279,8 @@ def load_ui(
     engine = QQmlApplicationEngine()
     if translations is not None:
         translations.engine = engine
+        if translations.language != language:
+            translations.switch(language)
     # Read by DisplayPolicy.create when QML first uses the theme.
     engine.setProperty("pixelsPerDp", pixels_per_dp(width, height, diagonal_in))
     engine.setInitialProperties(

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 from PySide6.QtGui import QFontMetrics, QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem
 
@@ -385,6 +385,9 @@ def sweep(
                                     )
                                     _render_one(ui, scene, finding, out_dir)
                                     findings.append(finding)
+                    # Back to the first language for the next size, while parked.
+                    scene.set_state("parked")
+                    ui.pump.tick()
                     ui.shell.setLanguage(languages[0])
                 finally:
                     ui.close()
@@ -408,6 +411,10 @@ def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -
         finding.problems.append(f"the shell shows moving={ui.shell.moving}")
     if ui.shell.language != finding.language:
         finding.problems.append(f"the shell shows language {ui.shell.language}")
+    # English is the source language: any other must change this string.
+    translated = QCoreApplication.translate("NavigationRail", "Drive") != "Drive"
+    if translated != (finding.language != "en"):
+        finding.problems.append(f"the installed translation is not {finding.language}")
     inspect(ui, image, finding, moving)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
