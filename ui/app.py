@@ -237,13 +237,15 @@ def load_ui(
     language: str | None = None,
     branding: Branding | None = None,
     translations: Translations | None = None,
+    asynchronous_screens: bool = False,
 ) -> LoadedUi | None:
     """Build the stores, load ``Main.qml`` and start the frame timer.
 
     ``headunit`` may be None: the shell then shows that the vehicle is
-    starting until ``LoadedUi.attach`` connects one. A QGuiApplication must
-    exist. Returns None, after logging why, when the QML did not produce a
-    window.
+    starting until ``LoadedUi.attach`` connects one. With
+    ``asynchronous_screens`` screens are built in the background, so a frame
+    may show the shell before its screen. A QGuiApplication must exist.
+    Returns None, after logging why, when the QML did not produce a window.
     """
     if screen not in SCREENS:
         raise ValueError(
@@ -290,6 +292,7 @@ def load_ui(
             "driveStore": drive_store,
             "tripModel": trip_model,
             "tipModel": tip_model,
+            "asynchronousScreens": asynchronous_screens,
             "width": width,
             "height": height,
         }
@@ -402,6 +405,7 @@ def run(
         language=language,
         branding=branding,
         translations=translations,
+        asynchronous_screens=True,
     )
     if ui is None:
         translations.remove()

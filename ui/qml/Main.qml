@@ -14,6 +14,9 @@ Window {
     required property DriveStore driveStore
     required property TripListModel tripModel
     required property TipListModel tipModel
+    // True in the running app: screens are built in the background, so the
+    // shell reaches the screen first. Tests build them at once.
+    required property bool asynchronousScreens
 
     width: 1280
     height: 720
@@ -64,6 +67,7 @@ Window {
                 objectName: "screenLoader"
                 Layout.fillWidth: true
                 Layout.fillHeight: true
+                asynchronous: root.asynchronousScreens
                 sourceComponent: {
                     switch (root.shell.currentScreen) {
                     case "trips":
