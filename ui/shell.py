@@ -125,6 +125,7 @@ _SHELL_DEFAULTS: dict[str, Any] = {
     "moving": False,
     "allowSettingsChanges": True,
     "allowCommunityList": True,
+    "allowSections": True,
     "vehicleName": "",
     "vehicleId": "",
     "version": "",
@@ -173,6 +174,9 @@ class ShellStore(QObject):
     )
     allowCommunityListChanged, allowCommunityList = _notifying(
         bool, "allowCommunityList", "Community lists may be read now (parked)."
+    )
+    allowSectionsChanged, allowSections = _notifying(
+        bool, "allowSections", "Sections one level below a screen may open now."
     )
     vehicleNameChanged, vehicleName = _notifying(
         str, "vehicleName", "Make and model of the vehicle profile."
@@ -277,8 +281,7 @@ class ShellStore(QObject):
         if section not in SECTIONS.get(self.currentScreen, ()):
             logger.warning("screen %s has no section %r", self.currentScreen, section)
             return
-        allowed = restrictions_for(self.moving, self.language).max_navigation_depth
-        if allowed < 3:
+        if not self.allowSections:
             logger.debug("section %s not opened: the car is moving", section)
             return
         self._set("currentSection", section)
@@ -333,6 +336,7 @@ class ShellStore(QObject):
         self._set("moving", snapshot.moving)
         self._set("allowSettingsChanges", restrictions.allow_settings_changes)
         self._set("allowCommunityList", restrictions.allow_community_list)
+        self._set("allowSections", restrictions.max_navigation_depth >= 3)
         if self.depth > restrictions.max_navigation_depth:
             self.closeSection()
         if status is not None:

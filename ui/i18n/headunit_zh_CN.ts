@@ -61,7 +61,7 @@
         <translation>车主经验</translation>
     </message>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="60"/>
+        <location filename="../qml/CommunityScreen.qml" line="63"/>
         <source>Community tips can be read when the car is parked</source>
         <translation>停车后可以阅读车主经验</translation>
     </message>
@@ -84,7 +84,7 @@
 <context>
     <name>DriveScreen</name>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="106"/>
+        <location filename="../qml/DriveScreen.qml" line="107"/>
         <source>No speed signal</source>
         <translation>无车速信号</translation>
     </message>
@@ -94,58 +94,58 @@
         <translation>车辆总线已断开：数值不是最新的</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="168"/>
+        <location filename="../qml/DriveScreen.qml" line="169"/>
         <source>Battery</source>
         <translation>电量</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="170"/>
-        <location filename="../qml/DriveScreen.qml" line="184"/>
+        <location filename="../qml/DriveScreen.qml" line="171"/>
+        <location filename="../qml/DriveScreen.qml" line="185"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="181"/>
+        <location filename="../qml/DriveScreen.qml" line="182"/>
         <source>Fuel</source>
         <translation>油量</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="195"/>
+        <location filename="../qml/DriveScreen.qml" line="196"/>
         <source>Range</source>
         <translation>续航</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="223"/>
+        <location filename="../qml/DriveScreen.qml" line="224"/>
         <source>Engine speed</source>
         <translation>发动机转速</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="226"/>
+        <location filename="../qml/DriveScreen.qml" line="227"/>
         <source>rpm</source>
         <translation>转/分</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="237"/>
+        <location filename="../qml/DriveScreen.qml" line="238"/>
         <source>Coolant</source>
         <translation>冷却液</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="251"/>
+        <location filename="../qml/DriveScreen.qml" line="252"/>
         <source>12 V battery</source>
         <translation>12 V 电瓶</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="254"/>
+        <location filename="../qml/DriveScreen.qml" line="255"/>
         <source>V</source>
         <translation>V</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="209"/>
+        <location filename="../qml/DriveScreen.qml" line="210"/>
         <source>Power</source>
         <translation>功率</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="212"/>
+        <location filename="../qml/DriveScreen.qml" line="213"/>
         <source>kW</source>
         <translation>kW</translation>
     </message>
@@ -153,7 +153,7 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="22"/>
+        <location filename="../qml/Main.qml" line="25"/>
         <source>Head unit</source>
         <translation>车机</translation>
     </message>
@@ -161,8 +161,10 @@
 <context>
     <name>NavigationRail</name>
     <message>
+        <location filename="../gallery.py" line="415"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>
@@ -192,22 +194,22 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../shell.py" line="100"/>
+        <location filename="../shell.py" line="102"/>
         <source>Chosen by the light sensor</source>
         <translation>由光线传感器决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="102"/>
+        <location filename="../shell.py" line="104"/>
         <source>Chosen by the headlights</source>
         <translation>由大灯决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="104"/>
+        <location filename="../shell.py" line="106"/>
         <source>Chosen by sunrise and sunset</source>
         <translation>按日出日落决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="105"/>
+        <location filename="../shell.py" line="107"/>
         <source>Chosen by the driver</source>
         <translation>由驾驶员选择</translation>
     </message>
@@ -283,63 +285,63 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../shell.py" line="67"/>
+        <location filename="../shell.py" line="69"/>
         <source>Vehicle connected</source>
         <extracomment>Sections opened from a screen, one level below it. VSS paths the day and night switch reads.</extracomment>
         <translation>车辆已连接</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="69"/>
+        <location filename="../shell.py" line="71"/>
         <source>Waiting for vehicle</source>
         <translation>等待车辆数据</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="71"/>
+        <location filename="../shell.py" line="73"/>
         <source>Vehicle bus lost</source>
         <translation>车辆总线已断开</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="72"/>
+        <location filename="../shell.py" line="74"/>
         <source>No vehicle bus</source>
         <translation>未连接车辆总线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="78"/>
+        <location filename="../shell.py" line="80"/>
         <source>GPS fix</source>
         <translation>GPS 已定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="80"/>
+        <location filename="../shell.py" line="82"/>
         <source>GPS no fix</source>
         <translation>GPS 未定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="81"/>
+        <location filename="../shell.py" line="83"/>
         <source>No GPS</source>
         <translation>无 GPS</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="87"/>
+        <location filename="../shell.py" line="89"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="89"/>
+        <location filename="../shell.py" line="91"/>
         <source>%n to sync</source>
         <translation>%n 项待同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="91"/>
+        <location filename="../shell.py" line="93"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="93"/>
+        <location filename="../shell.py" line="95"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="94"/>
+        <location filename="../shell.py" line="96"/>
         <source>Sync not set up</source>
         <translation>未设置同步</translation>
     </message>
@@ -347,7 +349,7 @@
 <context>
     <name>TipCard</name>
     <message numerus="yes">
-        <location filename="../qml/TipCard.qml" line="59"/>
+        <location filename="../qml/TipCard.qml" line="62"/>
         <source>%n found this helpful</source>
         <translation>
             <numerusform>%n 人觉得有用</numerusform>
@@ -436,17 +438,17 @@
         <translation>行程</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="63"/>
+        <location filename="../qml/TripsScreen.qml" line="66"/>
         <source>No trips recorded yet</source>
         <translation>还没有行程记录</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="73"/>
+        <location filename="../qml/TripsScreen.qml" line="76"/>
         <source>Every drive is recorded as a trip automatically.</source>
         <translation>每次驾驶都会自动记录为一条行程。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/TripsScreen.qml" line="86"/>
+        <location filename="../qml/TripsScreen.qml" line="89"/>
         <source>Trips not shown while driving: %n</source>
         <translation>
             <numerusform>行驶中未显示的行程：%n 条</numerusform>

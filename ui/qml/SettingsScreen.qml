@@ -165,7 +165,7 @@ Item {
                 id: aboutButton
 
                 objectName: "aboutButton"
-                visible: !root.shell.moving
+                visible: root.shell.allowSections
                 label: qsTr("About this head unit")
                 selected: false
                 onActivated: root.shell.openSection("about")
@@ -176,7 +176,7 @@ Item {
 
                 objectName: "settingsLockedLabel"
                 Layout.fillWidth: true
-                visible: root.shell.moving
+                visible: !root.shell.allowSettingsChanges
                 wrapMode: Text.Wrap
                 text: qsTr("Settings can be changed when the car is parked")
                 color: Theme.secondaryText
