@@ -379,3 +379,18 @@ def test_saved_setting_with_bad_value_ignored(db_path, caplog):
             save_preference(unit.store, "units", "furlongs")
     finally:
         unit.stop()
+
+
+def test_sunset_at_configured_default_position(qapp, headunit):
+    # Without a position from the car, the configured place decides: it is
+    # night in Beijing but midday in San Francisco at this instant.
+    ui = ui_app.load_ui(headunit, size=SIZE, default_position=(37.77, -122.42))
+    try:
+        assert ui is not None
+        ui.shell.set_clock(BEIJING_NIGHT)
+        push(headunit, T0, {vss.SPEED: 0.0})
+        ui.pump.tick()
+        assert not ui.shell.night
+    finally:
+        if ui is not None:
+            ui.close()

@@ -238,6 +238,7 @@ def load_ui(
     branding: Branding | None = None,
     translations: Translations | None = None,
     asynchronous_screens: bool = False,
+    default_position: tuple[float, float] | None = None,
 ) -> LoadedUi | None:
     """Build the stores, load ``Main.qml`` and start the frame timer.
 
@@ -254,7 +255,10 @@ def load_ui(
     if language is None:
         language = getattr(headunit, "language", "zh_CN")
     width, height = size
-    shell = ShellStore(language, branding)
+    if default_position is None:
+        shell = ShellStore(language, branding)
+    else:
+        shell = ShellStore(language, branding, default_position=default_position)
     drive_store = DriveStore(None, language)
     trip_model = TripListModel(None, language)
     tip_model = TipListModel(None, language)

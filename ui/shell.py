@@ -196,6 +196,7 @@ class ShellStore(QObject):
         language: str = "zh_CN",
         branding: Branding | None = None,
         parent: QObject | None = None,
+        default_position: tuple[float, float] = theme.DEFAULT_POSITION,
     ) -> None:
         super().__init__(parent)
         self._values: dict[str, Any] = dict(_SHELL_DEFAULTS)
@@ -204,7 +205,8 @@ class ShellStore(QObject):
         self._values["brandName"] = self._branding.name
         if self._branding.logo is not None:
             self._values["brandLogo"] = QUrl.fromLocalFile(str(self._branding.logo)).toString()
-        self._switch = theme.DayNightSwitch()
+        # Latitude and longitude for sunset while the car reports no position.
+        self._switch = theme.DayNightSwitch(default_position)
         self._language_listeners: list[Callable[[str], None]] = []
         self._preference_listeners: list[Callable[[str, str], None]] = []
         self._settings_listeners: list[Callable[[], None]] = []
