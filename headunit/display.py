@@ -1,9 +1,9 @@
 """Pixel density of the head unit's screen: how many pixels make one dp.
 
 One dp is 1/160 inch, so a touch target of 76 dp is the same size on
-every screen. The density follows from the resolution and the diagonal;
-the diagonals below are those of common head-unit panels and can be
-overridden with the panel's real size.
+every screen. The density follows from the resolution and the diagonal.
+The diagonals below are those of common head-unit panels, and the
+panel's real size can replace them.
 """
 
 from __future__ import annotations

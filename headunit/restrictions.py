@@ -2,10 +2,11 @@
 
 Every number of the policy lives here, so screens ask this module instead
 of carrying their own limits. The rules follow Android Automotive's UX
-restrictions (while moving: no keyboard, no video, limited string length,
-limited list length, limited navigation depth, no scrolling content) and
-NHTSA's visual-manual driver distraction guidelines (tasks done in glances
-of about two seconds, large targets and text at all times).
+restrictions: while moving there is no keyboard, no video, no scrolling
+content, and string length, list length and navigation depth are limited.
+They also follow NHTSA's visual-manual driver distraction guidelines, with
+tasks done in glances of about two seconds and large targets and text at
+all times.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ MIN_TOUCH_TARGET_DP = 76
 MIN_BODY_TEXT_DP = 24
 #: Minimum contrast ratio of text against its background (WCAG 2 level AA).
 MIN_TEXT_CONTRAST = 4.5
-#: Longest string of community text shown while moving, in characters.
+#: Maximum length of community text shown while moving, in characters.
 #: Chinese carries more meaning per character, so it gets fewer.
 MAX_MOVING_TEXT_CHARS = {"zh": 20, "en": 40}
 #: Most list rows shown while moving.
@@ -35,7 +36,7 @@ SCREENS = ("drive", "trips", "community", "settings")
 
 @dataclass(frozen=True)
 class Restrictions:
-    """What the current driving state allows."""
+    """Permissions and limits of the current driving state."""
 
     moving: bool
     max_text_chars: int | None

@@ -85,7 +85,7 @@ def sun_times(latitude: float, longitude: float, when: datetime) -> SunTimes:
 
 
 def is_daylight(latitude: float, longitude: float, when: datetime) -> bool:
-    """Whether the sun is above the horizon at ``when`` at the given place."""
+    """Return whether the sun is above the horizon at ``when`` at the given place."""
     when = when.astimezone(timezone.utc)
     times = sun_times(latitude, longitude, when)
     if times.sunrise is None or times.sunset is None:

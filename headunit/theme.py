@@ -24,7 +24,7 @@ MODE_DAY = "day"
 MODE_NIGHT = "night"
 MODES = (MODE_AUTO, MODE_DAY, MODE_NIGHT)
 
-#: Why the current theme was chosen, for the settings screen.
+#: Reasons for the current theme, shown on the settings screen.
 REASON_DRIVER = "driver"
 REASON_LIGHT_SENSOR = "light_sensor"
 REASON_HEADLIGHTS = "headlights"

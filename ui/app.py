@@ -389,7 +389,7 @@ def run(
 
     Give either a ready ``headunit`` or ``start``, a function that builds
     and starts one. ``start`` runs after the first frame is on screen, so
-    the driver sees the shell before the vehicle and storage stacks load.
+    the shell is on screen before the vehicle and storage stacks load.
     With ``screenshot`` the UI waits until the head unit's ``input_done``
     is set or ``settle_s`` seconds have passed since the first frame,
     writes one frame of ``size`` pixels to that PNG file and returns 0, or
