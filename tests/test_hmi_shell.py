@@ -394,3 +394,69 @@ def test_sunset_at_configured_default_position(qapp, headunit):
     finally:
         if ui is not None:
             ui.close()
+
+
+LIGHT_DBC = """VERSION ""
+
+NS_ :
+
+BS_:
+
+BU_: BCM HU
+
+BO_ 1328 BCM_Light: 2 BCM
+ SG_ AmbientLight : 0|8@1+ (1,0) [0|100] "%" HU
+ SG_ LowBeam : 8|1@1+ (1,0) [0|1] "" HU
+"""
+
+LIGHT_PROFILE = """[vehicle]
+id = "light-sensor-test"
+make = "Test"
+model = "Light"
+powertrain = "BEV"
+
+[buses.body]
+interface = "virtual"
+channel = "{channel}"
+dbc = "light.dbc"
+
+[signals."Vehicle.Exterior.LightIntensity"]
+bus = "body"
+message = "BCM_Light"
+signal = "AmbientLight"
+"""
+
+
+def test_night_theme_from_light_sensor_frames(qapp, tmp_path, qtbot):
+    import can
+
+    channel = f"light-{tmp_path.name}"
+    (tmp_path / "light.dbc").write_text(LIGHT_DBC, encoding="utf-8")
+    profile = tmp_path / "light.toml"
+    profile.write_text(LIGHT_PROFILE.format(channel=channel), encoding="utf-8")
+    from headunit.app import InputConfig
+
+    unit = HeadUnit(profile, tmp_path / "light.db", inputs=InputConfig(kind="bus"))
+    assert unit.config_errors == []
+    unit.start()
+    ui = ui_app.load_ui(unit, size=SIZE)
+    try:
+        assert ui is not None
+        ui.pump.stop()
+        # Noon in Beijing: the sun alone would choose the day theme.
+        ui.shell.set_clock(BEIJING_NOON)
+        with can.Bus(interface="virtual", channel=channel) as bus:
+            for light, night in ((80, False), (4, True), (20, True), (60, False)):
+                bus.send(can.Message(arbitration_id=1328, data=bytes([light, 0]),
+                                     is_extended_id=False))
+                qtbot.waitUntil(
+                    lambda light=light: unit.state.value(vss.LIGHT_INTENSITY) == light,
+                    timeout=2000,
+                )
+                ui.pump.tick()
+                assert ui.shell.night is night, light
+        assert ui.shell.themeReasonText == "Chosen by the light sensor"
+    finally:
+        if ui is not None:
+            ui.close()
+        unit.stop()
