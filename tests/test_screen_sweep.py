@@ -210,3 +210,26 @@ def test_qml_texts_go_through_qstr():
                 if match.group(2) not in allowed:
                     found.append(f"{path.name}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_ui_font_draws_every_translation(qapp):
+    from ui import fonts
+
+    ts_file = fonts.I18N_DIR / "headunit_zh_CN.ts"
+    assert len(fonts.translated_strings(ts_file)) > 50
+    assert fonts.first_missing_glyph(ts_file) is None
+
+
+def test_font_check_names_missing_glyph(qapp, tmp_path):
+    # A private-use code point stands for a script no installed font covers.
+    from ui import fonts
+
+    ts_file = tmp_path / "test.ts"
+    ts_file.write_text(
+        "<TS version='2.1' language='zh_CN'><context><name>C</name>"
+        "<message><source>Clubs</source><translation>附近车友会</translation></message>"
+        "<message><source>Odd</source><translation>车友\U0010fffd会</translation>"
+        "</message></context></TS>",
+        encoding="utf-8",
+    )
+    assert fonts.first_missing_glyph(ts_file) == ("\U0010fffd", "车友\U0010fffd会")
