@@ -11,26 +11,29 @@ from pathlib import Path
 from typing import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from typing import TYPE_CHECKING
+
 import assets
 from headunit import logs
-from headunit.app import HeadUnit, InputConfig
 from headunit.content_cli import add_content_parser
 from headunit.paths import default_db_path
-from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
 from headunit.sync_cli import add_sync_parser
-from sync.store import Store
-from sync.triplog import TripLog, TripSummary
-from vehicle import vss
-from vehicle.candecode import CanDecoder
-from vehicle.cansource import BusOverride
-from vehicle.dbc import DbcError
 from vehicle.gps_source import DEFAULT_GPSD_PORT, parse_gpsd_address
-from vehicle.profile import ProfileError, load_profile
-from vehicle.signals import SignalUpdate
+
+# The vehicle and storage stacks are imported inside the commands, so that
+# `headunit run` shows its first frame before loading them.
+if TYPE_CHECKING:
+    from vehicle.cansource import BusOverride
+    from headunit.app import HeadUnit
+    from sync.triplog import TripSummary
+    from vehicle.signals import SignalUpdate
 
 logger = logging.getLogger(__name__)
 
 EXIT_CONFIG_ERROR = 2
+#: Standstill after which a trip ends, in seconds; the recorder's default,
+#: repeated here so building the parser imports no vehicle code.
+DEFAULT_PARKED_TIMEOUT_S = 180.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,18 +74,26 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--screenshot", type=Path, metavar="PNG",
                      help="render the window offscreen to this PNG once the input "
                           "has settled, then exit")
-    run.add_argument("--screen", choices=["drive", "trips"], default="drive",
+    run.add_argument("--screen", choices=["drive", "trips", "community", "settings"],
+                     default="drive",
                      help="screen shown first (default: drive)")
     run.add_argument("--size", default="1280x720", metavar="WxH",
                      help="window size in pixels (default: 1280x720)")
     run.add_argument("--settle", type=float, default=3.0, metavar="SECONDS",
                      help="with --screenshot: longest wait for the input, in "
                           "seconds (default: 3)")
-    run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
-                     help="UI language (default: zh_CN)")
+    run.add_argument("--language", default=None, choices=["zh_CN", "en"],
+                     help="UI language (default: the one the driver chose on "
+                          "the settings screen, else zh_CN)")
+    run.add_argument("--diagonal", type=float, metavar="INCHES",
+                     help="screen diagonal in inches, for the size of a dp "
+                          "(default: the usual panel of the --size resolution)")
+    run.add_argument("--quit-after-first-frame", action="store_true",
+                     help="exit once the first frame is rendered (start-up timing)")
     _add_gpsd_option(run)
     _add_obd_options(run)
     run.set_defaults(handler=_run)
+    _add_gallery_parser(commands)
 
     replay = commands.add_parser(
         "replay", help="replay a recorded CAN log without UI and print what it decodes"
@@ -171,8 +182,68 @@ def _resolve_profile(path: Path | None) -> Path:
     return path
 
 
+def _add_gallery_parser(commands: argparse._SubParsersAction) -> None:
+    gallery = commands.add_parser(
+        "gallery",
+        help="render every screen parked and moving, by day and night, at each "
+             "supported resolution, check them against the driving rules and "
+             "write the PNGs with an index.html",
+    )
+    gallery.add_argument("out_dir", type=Path, metavar="OUT_DIR",
+                         help="folder for the PNGs and index.html")
+    gallery.add_argument("--size", action="append", metavar="WxH", default=[],
+                         help="render only this resolution (repeatable; "
+                              "default: 1280x720, 1920x720 and 1024x600)")
+    gallery.set_defaults(handler=_gallery)
+
+
+def _gallery(args: argparse.Namespace) -> int:
+    sizes = []
+    for text in args.size:
+        try:
+            width, height = (int(part) for part in text.lower().split("x"))
+        except ValueError:
+            print(f"headunit: --size must look like 1280x720, got {text!r}",
+                  file=sys.stderr)
+            return EXIT_CONFIG_ERROR
+        sizes.append((width, height))
+    from headunit import gui
+
+    return gui.gallery(args.out_dir, sizes or None)
+
+
 def _run(args: argparse.Namespace) -> int:
     profile = _resolve_profile(args.profile)
+    try:
+        width, height = (int(part) for part in args.size.lower().split("x"))
+    except ValueError:
+        print(f"headunit: --size must look like 1280x720, got {args.size!r}",
+              file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+
+    def build() -> HeadUnit:
+        return _build_run_headunit(args, profile)
+
+    # The only place outside ui/ that imports it, so the commands without a
+    # screen never load Qt.
+    from headunit import gui
+
+    return gui.run(
+        build,
+        screenshot=args.screenshot,
+        screen=args.screen,
+        size=(width, height),
+        settle_s=args.settle,
+        language=args.language,
+        diagonal_in=args.diagonal,
+        quit_after_first_frame=args.quit_after_first_frame,
+    )
+
+
+def _build_run_headunit(args: argparse.Namespace, profile: Path) -> HeadUnit:
+    from headunit.app import HeadUnit, InputConfig
+    from vehicle.cansource import BusOverride
+
     if args.replay is not None:
         inputs = InputConfig(
             kind="replay", replay_path=args.replay, replay_speed=args.speed,
@@ -192,34 +263,19 @@ def _run(args: argparse.Namespace) -> int:
         )
     inputs.gpsd = args.gpsd
     inputs.obd_port = args.obd_port
-    try:
-        width, height = (int(part) for part in args.size.lower().split("x"))
-    except ValueError:
-        print(f"headunit: --size must look like 1280x720, got {args.size!r}",
-              file=sys.stderr)
-        return EXIT_CONFIG_ERROR
-    headunit = HeadUnit(
+    return HeadUnit(
         profile,
         args.db or default_db_path(),
         inputs=inputs,
         dbc_search_path=tuple(args.dbc_path),
-        language=args.language,
+        language=args.language or "zh_CN",
         parked_timeout_s=args.parked_timeout,
-    )
-    # The only place outside ui/ that imports it, so the commands without a
-    # screen never load Qt.
-    from headunit import gui
-
-    return gui.run(
-        headunit,
-        screenshot=args.screenshot,
-        screen=args.screen,
-        size=(width, height),
-        settle_s=args.settle,
     )
 
 
 def _replay(args: argparse.Namespace) -> int:
+    from headunit.app import HeadUnit, InputConfig
+
     profile_path = _resolve_profile(args.profile)
     if not args.log.is_file():
         print(f"headunit: recording {args.log} not found", file=sys.stderr)
@@ -273,6 +329,8 @@ class _SecondPrinter:
             self._values[update.path] = update.value
 
     def flush(self) -> None:
+        from vehicle import vss
+
         if self._second is None or not self._values:
             return
         parts = []
@@ -325,6 +383,9 @@ def _format_trip(trip: TripSummary) -> str:
 
 
 def _trips_list(args: argparse.Namespace) -> int:
+    from sync.store import Store
+    from sync.triplog import TripLog
+
     store = Store(args.db or default_db_path())
     try:
         trips = TripLog(store).recent(args.limit)
@@ -339,6 +400,10 @@ def _trips_list(args: argparse.Namespace) -> int:
 
 
 def _config_check(args: argparse.Namespace) -> int:
+    from vehicle.candecode import CanDecoder
+    from vehicle.dbc import DbcError
+    from vehicle.profile import ProfileError, load_profile
+
     try:
         profile = load_profile(args.profile)
         decoder = CanDecoder(profile, tuple(args.dbc_path), skip_broken_buses=True)
@@ -374,6 +439,8 @@ def _bus_overrides(interfaces: list[str], channels: list[str]) -> dict[str, BusO
 
     The key "" holds the values given without a bus name.
     """
+    from vehicle.cansource import BusOverride
+
     overrides: dict[str, BusOverride] = {}
     for values, attribute in ((interfaces, "interface"), (channels, "channel")):
         for value in values:

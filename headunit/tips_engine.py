@@ -231,6 +231,14 @@ class TipsEngine:
             if tip_id in self._position and _saved(state)
         )
 
+    def fitting(self) -> list[Tip]:
+        """Return every tip that fits this car, whatever the situation, best first."""
+        with self._lock:
+            today = self.context().now.date()
+            if today != self._built_on:
+                self._build(today)
+            return list(self._ranked)
+
     def tip(self, tip_id: str) -> Tip | None:
         """Return a tip by id, whether or not it fits now."""
         with self._lock:

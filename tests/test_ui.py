@@ -15,6 +15,7 @@ from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QAbstractItemModelTester
 
 from headunit.app import HeadUnit
+from headunit.display import pixels_per_dp
 from headunit.restrictions import (
     MAX_MOVING_LIST_ITEMS,
     MAX_MOVING_TEXT_CHARS,
@@ -315,7 +316,7 @@ def test_gear_shown_on_drive_screen(loaded, headunit):
 
 
 def test_trips_screen_empty_state(loaded):
-    loaded.drive_store.showScreen("trips")
+    loaded.shell.showScreen("trips")
     frame(loaded)
     empty = find_item(loaded.window.contentItem(), "tripsEmptyLabel")
     assert empty.isVisible()
@@ -332,7 +333,7 @@ def test_trips_list_shows_recorded_trip(loaded, headunit, qtbot):
     nav = find_item(loaded.window.contentItem(), "navTrips")
     centre = nav.mapToScene(QPointF(nav.width() / 2, nav.height() / 2)).toPoint()
     qtbot.mouseClick(loaded.window, Qt.MouseButton.LeftButton, pos=centre)
-    assert loaded.drive_store.currentScreen == "trips"
+    assert loaded.shell.currentScreen == "trips"
     frame(loaded)
 
     trips_list = find_item(loaded.window.contentItem(), "tripsList")
@@ -425,7 +426,7 @@ def test_moving_trips_screen_limits_rows(loaded, headunit):
     for _ in range(MAX_MOVING_LIST_ITEMS + 2):
         t = drive_trip(headunit, t + 60)
     push(headunit, t + 1, speed=50.0)
-    loaded.drive_store.showScreen("trips")
+    loaded.shell.showScreen("trips")
     frame(loaded)
     trips_list = find_item(loaded.window.contentItem(), "tripsList")
     assert trips_list.property("count") == MAX_MOVING_LIST_ITEMS
@@ -463,18 +464,19 @@ def test_no_config_error_banner_by_default(loaded):
 
 def test_touch_targets_and_text_sizes(loaded, headunit):
     push(headunit, T0, speed=0.0, soc=60.0, range_m=200_000, power_w=0.0, gear=126)
-    for screen in ("drive", "trips"):
-        loaded.drive_store.showScreen(screen)
+    scale = pixels_per_dp(*SIZE)
+    for screen in ("drive", "trips", "community", "settings"):
+        loaded.shell.showScreen(screen)
         frame(loaded)
         items = all_items(loaded.window.contentItem())
         for item in items:
             font = item.property("font")
             if isinstance(font, QFont) and item.isVisible():
-                assert font.pixelSize() >= MIN_BODY_TEXT_DP, item.objectName()
-        for name in ("navDrive", "navTrips"):
+                assert font.pixelSize() >= MIN_BODY_TEXT_DP * scale, item.objectName()
+        for name in ("navDrive", "navTrips", "navCommunity", "navSettings"):
             nav = find_item(loaded.window.contentItem(), name)
-            assert nav.width() >= MIN_TOUCH_TARGET_DP
-            assert nav.height() >= MIN_TOUCH_TARGET_DP
+            assert nav.width() >= MIN_TOUCH_TARGET_DP * scale
+            assert nav.height() >= MIN_TOUCH_TARGET_DP * scale
 
 
 def test_navigation_switches_screens(loaded, qtbot):
@@ -485,15 +487,15 @@ def test_navigation_switches_screens(loaded, qtbot):
         nav = find_item(loaded.window.contentItem(), name)
         centre = nav.mapToScene(QPointF(nav.width() / 2, nav.height() / 2)).toPoint()
         qtbot.mouseClick(loaded.window, Qt.MouseButton.LeftButton, pos=centre)
-        assert loaded.drive_store.currentScreen == screen
+        assert loaded.shell.currentScreen == screen
         find_item(loaded.window.contentItem(), marker)
 
 
 def test_unknown_screen_rejected(loaded, headunit):
-    loaded.drive_store.showScreen("settings")
-    assert loaded.drive_store.currentScreen == "drive"
-    with pytest.raises(ValueError, match="unknown screen 'settings'"):
-        ui_app.load_ui(headunit, screen="settings")
+    loaded.shell.showScreen("radio")
+    assert loaded.shell.currentScreen == "drive"
+    with pytest.raises(ValueError, match="unknown screen 'radio'"):
+        ui_app.load_ui(headunit, screen="radio")
 
 
 def test_run_writes_screenshot(qapp, headunit, tmp_path):

@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 # Importing QtQuick makes the engine hand out QQuickWindow objects, which
 # have grabWindow(); without it the root object is a plain QWindow.
@@ -23,7 +23,12 @@ from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTimer, QTranslat
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtQml import QQmlApplicationEngine
 
-from ui.stores import SCREENS, DriveStore, TripListModel, pixels_per_dp
+from headunit.branding import Branding
+from headunit.display import pixels_per_dp
+from headunit.restrictions import SCREENS
+from ui.community import TipListModel
+from ui.shell import ShellStore
+from ui.stores import DriveStore, TripListModel
 
 logger = logging.getLogger(__name__)
 
@@ -77,20 +82,49 @@ def install_translator(app: QCoreApplication, language: str) -> QTranslator | No
     return translator
 
 
+class Translations:
+    """The installed UI translation, swapped when the driver picks a language."""
+
+    def __init__(self, app: QCoreApplication, language: str) -> None:
+        self._app = app
+        self.language = language
+        self._translator = install_translator(app, language)
+        self.engine: QQmlApplicationEngine | None = None
+
+    def switch(self, language: str) -> None:
+        """Install ``language`` and re-evaluate every qsTr binding."""
+        if self._translator is not None:
+            self._app.removeTranslator(self._translator)
+        self._translator = install_translator(self._app, language)
+        self.language = language
+        if self.engine is not None and shiboken6.isValid(self.engine):
+            self.engine.retranslate()
+        logger.info("UI language switched to %s", language)
+
+    def remove(self) -> None:
+        if self._translator is not None:
+            self._app.removeTranslator(self._translator)
+            self._translator = None
+
+
 class FramePump(QObject):
     """Copies one vehicle snapshot into the stores every display frame."""
 
     def __init__(
         self,
         headunit: Any,
+        shell: ShellStore,
         drive_store: DriveStore,
         trip_model: TripListModel,
+        tip_model: TipListModel,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._headunit = headunit
+        self._shell = shell
         self._drive_store = drive_store
         self._trip_model = trip_model
+        self._tip_model = tip_model
         self.frame_count = 0
         self.first_frame_at: float | None = None
         #: Frames whose update failed, by exception class name.
@@ -98,6 +132,9 @@ class FramePump(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
         self.timer.timeout.connect(self.tick)
+
+    def attach(self, headunit: Any) -> None:
+        self._headunit = headunit
 
     def start(self) -> None:
         self.timer.start()
@@ -111,10 +148,15 @@ class FramePump(QObject):
         if self.first_frame_at is None:
             self.first_frame_at = now
         self.frame_count += 1
+        if self._headunit is None:
+            return
         try:
             snapshot = self._headunit.state.snapshot()
-            self._drive_store.apply(snapshot, now)
+            status = self._headunit.status()
+            self._shell.apply(snapshot, status)
+            self._drive_store.apply(snapshot, now, bus_lost=self._shell.busLost)
             self._trip_model.refresh(self._headunit.trips_version, snapshot.moving)
+            self._tip_model.refresh(snapshot.moving)
         except Exception as error:
             # The screen keeps its last values, and the next frame tries again.
             kind = type(error).__name__
@@ -133,9 +175,46 @@ class LoadedUi:
 
     engine: QQmlApplicationEngine
     window: PySide6.QtQuick.QQuickWindow
+    shell: ShellStore
     drive_store: DriveStore
     trip_model: TripListModel
+    tip_model: TipListModel
     pump: FramePump
+    headunit: Any = None
+    #: Whether a saved language replaces the one the UI started with.
+    saved_language_wins: bool = True
+
+    def attach(self, headunit: Any) -> None:
+        """Connect a built head unit to the stores; the next frame shows its data.
+
+        The driver's saved settings are applied, and later changes saved.
+        """
+        self.headunit = headunit
+        self.shell.attach_profile(headunit.profile)
+        # Imported here, after the first frame: it loads the storage stack.
+        from headunit import preferences
+
+        try:
+            saved = preferences.load_preferences(headunit.store)
+        except Exception:
+            logger.exception("could not read the saved UI settings; using defaults")
+            saved = {}
+        self.shell.apply_preferences(saved, language=self.saved_language_wins)
+        self.shell.on_preference(self._save_preference)
+        self.drive_store.attach(headunit)
+        self.trip_model.attach(headunit)
+        self.tip_model.attach(headunit)
+        self.pump.attach(headunit)
+        self.pump.tick()
+
+    def _save_preference(self, name: str, value: str) -> None:
+        from headunit import preferences
+
+        try:
+            preferences.save_preference(self.headunit.store, name, value)
+        except Exception:
+            # The setting still applies until the UI closes.
+            logger.exception("could not save the UI setting %s=%s", name, value)
 
     def grab(self) -> QImage:
         """Render the window now and return the frame."""
@@ -150,32 +229,74 @@ class LoadedUi:
 
 
 def load_ui(
-    headunit: Any, *, screen: str = "drive", size: tuple[int, int] = (1280, 720)
+    headunit: Any = None,
+    *,
+    screen: str = "drive",
+    size: tuple[int, int] = (1280, 720),
+    diagonal_in: float | None = None,
+    language: str | None = None,
+    branding: Branding | None = None,
+    translations: Translations | None = None,
+    asynchronous_screens: bool = False,
+    default_position: tuple[float, float] | None = None,
 ) -> LoadedUi | None:
     """Build the stores, load ``Main.qml`` and start the frame timer.
 
-    A QGuiApplication must exist. Returns None, after logging why, when the
-    QML did not produce a window.
+    ``headunit`` may be None: the shell then shows that the vehicle is
+    starting until ``LoadedUi.attach`` connects one. With
+    ``asynchronous_screens`` screens are built in the background, so a frame
+    may show the shell before its screen. A QGuiApplication must exist.
+    Returns None, after logging why, when the QML did not produce a window.
     """
     if screen not in SCREENS:
         raise ValueError(
             f"unknown screen {screen!r}; expected one of {', '.join(SCREENS)}"
         )
+    if language is None:
+        language = getattr(headunit, "language", "zh_CN")
     width, height = size
-    drive_store = DriveStore(headunit)
-    trip_model = TripListModel(headunit)
-    drive_store.showScreen(screen)
-    pump = FramePump(headunit, drive_store, trip_model)
-    # Fill the stores before the first frame so QML never shows start values.
-    pump.tick()
+    if default_position is None:
+        shell = ShellStore(language, branding)
+    else:
+        shell = ShellStore(language, branding, default_position=default_position)
+    drive_store = DriveStore(None, language)
+    trip_model = TripListModel(None, language)
+    tip_model = TipListModel(None, language)
+    shell.showScreen(screen)
+    pump = FramePump(None, shell, drive_store, trip_model, tip_model)
+
+    def on_language(new_language: str) -> None:
+        if translations is not None:
+            translations.switch(new_language)
+        else:
+            QLocale.setDefault(QLocale(new_language))
+        for store in (drive_store, trip_model, tip_model):
+            store.set_language(new_language)
+        pump.tick()
+
+    def on_settings() -> None:
+        drive_store.set_units(shell.units)
+        trip_model.set_units(shell.units)
+        pump.tick()
+
+    shell.on_language(on_language)
+    shell.on_settings(on_settings)
 
     engine = QQmlApplicationEngine()
+    if translations is not None:
+        translations.engine = engine
+        if translations.language != language:
+            translations.switch(language)
     # Read by DisplayPolicy.create when QML first uses the theme.
-    engine.setProperty("pixelsPerDp", pixels_per_dp(width, height))
+    engine.setProperty("pixelsPerDp", pixels_per_dp(width, height, diagonal_in))
     engine.setInitialProperties(
         {
+            "shell": shell,
+            "themeStore": shell.theme_store,
             "driveStore": drive_store,
             "tripModel": trip_model,
+            "tipModel": tip_model,
+            "asynchronousScreens": asynchronous_screens,
             "width": width,
             "height": height,
         }
@@ -189,11 +310,12 @@ def load_ui(
         )
         shiboken6.delete(engine)
         return None
-    ui = LoadedUi(engine, roots[0], drive_store, trip_model, pump)
+    ui = LoadedUi(engine, roots[0], shell, drive_store, trip_model, tip_model, pump)
     # The stores must live as long as the engine that binds to them.
-    drive_store.setParent(engine)
-    trip_model.setParent(engine)
-    pump.setParent(engine)
+    for child in (shell, drive_store, trip_model, tip_model, pump):
+        child.setParent(engine)
+    if headunit is not None:
+        ui.attach(headunit)
     pump.start()
     return ui
 
@@ -202,16 +324,10 @@ class _ScreenshotTrigger(QObject):
     """Saves one frame to a PNG once the input has settled, then quits."""
 
     def __init__(
-        self,
-        ui: LoadedUi,
-        headunit: Any,
-        path: Path,
-        settle_s: float,
-        size: tuple[int, int],
+        self, ui: LoadedUi, path: Path, settle_s: float, size: tuple[int, int]
     ) -> None:
         super().__init__(ui.engine)
         self._ui = ui
-        self._headunit = headunit
         self._path = path
         self._settle_s = settle_s
         self._size = size
@@ -221,7 +337,8 @@ class _ScreenshotTrigger(QObject):
     def on_frame(self) -> None:
         if self._frames_after_settle is None:
             started = self._ui.pump.first_frame_at or time.monotonic()
-            settled = self._headunit.input_done.is_set()
+            headunit = self._ui.headunit
+            settled = headunit is not None and headunit.input_done.is_set()
             if not settled and time.monotonic() - started < self._settle_s:
                 return
             logger.debug(
@@ -234,56 +351,93 @@ class _ScreenshotTrigger(QObject):
         if self._frames_after_settle < SCREENSHOT_EXTRA_FRAMES:
             return
         self._ui.pump.timer.timeout.disconnect(self.on_frame)
-        QCoreApplication.exit(self._save())
+        QCoreApplication.exit(save_frame(self._ui, self._path, self._size))
 
-    def _save(self) -> int:
-        image = self._ui.grab()
-        if image.isNull():
-            logger.error("screenshot failed: the window returned an empty frame")
-            return 1
-        width, height = self._size
-        if (image.width(), image.height()) != (width, height):
-            image = image.scaled(width, height)
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        if not image.save(str(self._path), "PNG"):
-            logger.error("could not write the screenshot to %s", self._path)
-            return 1
-        logger.info("wrote screenshot %s (%dx%d)", self._path, width, height)
-        return 0
+
+def save_frame(ui: LoadedUi, path: Path, size: tuple[int, int]) -> int:
+    """Write the window's current frame to ``path`` as PNG; return 0, or 1 on failure."""
+    image = ui.grab()
+    if image.isNull():
+        logger.error("screenshot failed: the window returned an empty frame")
+        return 1
+    width, height = size
+    if (image.width(), image.height()) != (width, height):
+        image = image.scaled(width, height)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        logger.error("could not write the screenshot to %s", path)
+        return 1
+    logger.info("wrote screenshot %s (%dx%d)", path, width, height)
+    return 0
 
 
 def run(
-    headunit: Any,
+    headunit: Any = None,
     *,
+    start: Callable[[], Any] | None = None,
     screenshot: Path | None = None,
     screen: str = "drive",
     size: tuple[int, int] = (1280, 720),
+    diagonal_in: float | None = None,
     settle_s: float = 3.0,
+    language: str | None = None,
+    branding: Branding | None = None,
+    quit_after_first_frame: bool = False,
+    saved_language_wins: bool = True,
 ) -> int:
-    """Show the UI for ``headunit`` until its window closes; return the exit code.
+    """Show the UI until its window closes; return the exit code.
 
-    With ``screenshot`` the UI waits until ``headunit.input_done`` is set or
-    ``settle_s`` seconds have passed since the first frame, writes one frame
-    of ``size`` pixels to that PNG file and returns 0, or 1 if it failed.
+    Give either a ready ``headunit`` or ``start``, a function that builds
+    and starts one. ``start`` runs after the first frame is on screen, so
+    the shell is on screen before the vehicle and storage stacks load.
+    With ``screenshot`` the UI waits until the head unit's ``input_done``
+    is set or ``settle_s`` seconds have passed since the first frame,
+    writes one frame of ``size`` pixels to that PNG file and returns 0, or
+    1 if it failed.
     """
+    started_at = time.perf_counter()
     ensure_platform()
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    translator = install_translator(app, headunit.language)
-    ui = load_ui(headunit, screen=screen, size=size)
+    if language is None:
+        language = getattr(headunit, "language", "zh_CN")
+    translations = Translations(app, language)
+    ui = load_ui(
+        headunit,
+        screen=screen,
+        size=size,
+        diagonal_in=diagonal_in,
+        language=language,
+        branding=branding,
+        translations=translations,
+        asynchronous_screens=True,
+    )
     if ui is None:
-        if translator is not None:
-            app.removeTranslator(translator)
+        translations.remove()
         return 1
+    ui.saved_language_wins = saved_language_wins
+
+    def on_first_frame() -> None:
+        ui.window.frameSwapped.disconnect(on_first_frame)
+        logger.info(
+            "first frame after %.3f s", time.perf_counter() - started_at
+        )
+        if quit_after_first_frame:
+            QCoreApplication.exit(0)
+            return
+        if start is not None:
+            # Queued, so this frame reaches the screen before the stacks load.
+            QTimer.singleShot(0, lambda: ui.attach(start()))
+
+    ui.window.frameSwapped.connect(on_first_frame)
     if screenshot is not None:
-        _ScreenshotTrigger(ui, headunit, Path(screenshot), settle_s, size)
+        _ScreenshotTrigger(ui, Path(screenshot), settle_s, size)
     logger.info("UI started on the %s screen (%dx%d)", screen, *size)
     try:
         code = app.exec()
     finally:
         failure_counts = dict(ui.pump.failure_counts)
         ui.close()
-        if translator is not None:
-            app.removeTranslator(translator)
+        translations.remove()
     if failure_counts:
         logger.warning("UI updates failed, by error: %s", failure_counts)
     logger.info("UI stopped with exit code %d", code)

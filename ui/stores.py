@@ -33,9 +33,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable
 
+from headunit import units
 from headunit.restrictions import (
     MIN_BODY_TEXT_DP,
     MIN_TOUCH_TARGET_DP,
+    limit_rows,
     restrictions_for,
     shorten,
 )
@@ -47,16 +49,11 @@ logger = logging.getLogger(__name__)
 QML_IMPORT_NAME = "HeadUnit"
 QML_IMPORT_MAJOR_VERSION = 1
 
-SCREENS = ("drive", "trips")
 #: How often the best tip is chosen again while nothing else changes, in seconds.
 #: Choosing once a display frame would let the card flicker between tips.
 TIP_REFRESH_S = 2.0
 #: Trips listed while parked, newest first.
 TRIP_LIST_LIMIT = 50
-#: Size of the screen the layout is drawn for, in dp. Another window size
-#: scales every dp size by the smaller of its two ratios to this one.
-REFERENCE_HEIGHT_DP = 720
-REFERENCE_WIDTH_DP = 1280
 #: Font families in order of preference. A CJK font comes first because
 #: Latin fonts have no Chinese glyphs, while these CJK fonts also cover
 #: Latin text and digits.
@@ -156,11 +153,6 @@ def preferred_font_family() -> str:
     return default
 
 
-def pixels_per_dp(width: int, height: int) -> float:
-    """Return the dp scale that fits the reference layout into a window."""
-    return min(width / REFERENCE_WIDTH_DP, height / REFERENCE_HEIGHT_DP)
-
-
 def _notifying_property(kind: type, name: str, doc: str) -> tuple[Signal, Property]:
     """Build a read-only property over ``self._values[name]`` and its signal."""
     signal = Signal()
@@ -191,6 +183,19 @@ _DRIVE_STORE_DEFAULTS: dict[str, Any] = {
     "hasGear": False,
     "gear": "",
     "gearStale": True,
+    "hasEngineSpeed": False,
+    "engineSpeed": 0.0,
+    "engineSpeedStale": True,
+    "hasCoolant": False,
+    "coolant": 0.0,
+    "coolantStale": True,
+    "hasVoltage": False,
+    "voltage": 0.0,
+    "voltageStale": True,
+    "speedUnit": "km/h",
+    "distanceUnit": "km",
+    "temperatureUnit": "°C",
+    "busLost": False,
     "moving": False,
     "hasTip": False,
     "tipTitle": "",
@@ -201,7 +206,6 @@ _DRIVE_STORE_DEFAULTS: dict[str, Any] = {
     "tipHelpful": 0,
     "configError": "",
     "configErrorCount": 0,
-    "currentScreen": "drive",
 }
 
 
@@ -216,7 +220,9 @@ class DriveStore(QObject):
     than the signal's freshness limit.
     """
 
-    speedChanged, speed = _notifying_property(float, "speed", "Speed in km/h.")
+    speedChanged, speed = _notifying_property(
+        float, "speed", "Speed in the driver's unit, km/h or mph."
+    )
     speedStaleChanged, speedStale = _notifying_property(
         bool, "speedStale", "No current speed reading."
     )
@@ -242,7 +248,7 @@ class DriveStore(QObject):
         bool, "hasRange", "The car reports its remaining range."
     )
     rangeKmChanged, rangeKm = _notifying_property(
-        float, "rangeKm", "Remaining range in km."
+        float, "rangeKm", "Remaining range in the driver's unit, km or miles."
     )
     rangeStaleChanged, rangeStale = _notifying_property(
         bool, "rangeStale", "No current range."
@@ -264,6 +270,45 @@ class DriveStore(QObject):
     )
     gearStaleChanged, gearStale = _notifying_property(
         bool, "gearStale", "No current gear."
+    )
+    hasEngineSpeedChanged, hasEngineSpeed = _notifying_property(
+        bool, "hasEngineSpeed", "The car reports its engine speed."
+    )
+    engineSpeedChanged, engineSpeed = _notifying_property(
+        float, "engineSpeed", "Engine speed in rpm."
+    )
+    engineSpeedStaleChanged, engineSpeedStale = _notifying_property(
+        bool, "engineSpeedStale", "No current engine speed."
+    )
+    hasCoolantChanged, hasCoolant = _notifying_property(
+        bool, "hasCoolant", "The car reports its engine coolant temperature."
+    )
+    coolantChanged, coolant = _notifying_property(
+        float, "coolant", "Coolant temperature in the driver's unit, °C or °F."
+    )
+    coolantStaleChanged, coolantStale = _notifying_property(
+        bool, "coolantStale", "No current coolant temperature."
+    )
+    hasVoltageChanged, hasVoltage = _notifying_property(
+        bool, "hasVoltage", "The car reports its 12 V battery voltage."
+    )
+    voltageChanged, voltage = _notifying_property(
+        float, "voltage", "12 V battery voltage in V."
+    )
+    voltageStaleChanged, voltageStale = _notifying_property(
+        bool, "voltageStale", "No current 12 V battery voltage."
+    )
+    speedUnitChanged, speedUnit = _notifying_property(
+        str, "speedUnit", "Unit of speed, translated: km/h or mph."
+    )
+    distanceUnitChanged, distanceUnit = _notifying_property(
+        str, "distanceUnit", "Unit of distance, translated: km or mi."
+    )
+    temperatureUnitChanged, temperatureUnit = _notifying_property(
+        str, "temperatureUnit", "Unit of temperature: °C or °F."
+    )
+    busLostChanged, busLost = _notifying_property(
+        bool, "busLost", "The vehicle bus fell silent, so every reading shows as stale."
     )
     movingChanged, moving = _notifying_property(
         bool, "moving", "The car is moving, so driving restrictions apply."
@@ -293,27 +338,58 @@ class DriveStore(QObject):
     configErrorCountChanged, configErrorCount = _notifying_property(
         int, "configErrorCount", "Number of configuration errors."
     )
-    currentScreenChanged, currentScreen = _notifying_property(
-        str, "currentScreen", 'Screen on show: "drive" or "trips".'
-    )
 
-    def __init__(self, headunit: Any, parent: QObject | None = None) -> None:
+    def __init__(
+        self, headunit: Any = None, language: str = "zh_CN", parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self._headunit = headunit
-        self._language: str = headunit.language
+        self._headunit: Any = None
+        self._language = language
+        self._units = units.METRIC
         self._values: dict[str, Any] = dict(_DRIVE_STORE_DEFAULTS)
 
         self._tip_chosen_at: float | None = None
         self._tip_chosen_moving: bool | None = None
         self._tip: Any = None
         self._invalid_paths: set[str] = set()
+        self._update_unit_labels()
+        if headunit is not None:
+            self.attach(headunit)
 
+    def attach(self, headunit: Any) -> None:
+        """Read ``headunit``'s profile for the readings its car provides."""
+        self._headunit = headunit
         profile = headunit.profile
         self._set("hasSoc", profile.provides(vss.SOC_DISPLAYED))
         self._set("hasFuel", profile.provides(vss.FUEL_LEVEL))
         self._set("hasRange", profile.provides(vss.RANGE))
         self._set("hasPower", profile.provides(vss.BATTERY_POWER))
         self._set("hasGear", profile.provides(vss.SELECTED_GEAR))
+        self._set("hasEngineSpeed", profile.provides(vss.ENGINE_SPEED))
+        self._set("hasCoolant", profile.provides(vss.COOLANT_TEMPERATURE))
+        self._set("hasVoltage", profile.provides(vss.LOW_VOLTAGE_BATTERY_VOLTAGE))
+
+    def set_language(self, language: str) -> None:
+        """Format texts in ``language`` from the next snapshot on."""
+        self._language = language
+        self._tip_chosen_at = None
+        self._update_unit_labels()
+
+    def set_units(self, system: str) -> None:
+        """Show readings in ``system`` (metric or imperial) from the next snapshot on."""
+        self._units = system
+        self._update_unit_labels()
+
+    def _update_unit_labels(self) -> None:
+        translate = QCoreApplication.translate
+        if self._units == units.IMPERIAL:
+            self._set("speedUnit", translate("Units", "mph"))
+            self._set("distanceUnit", translate("Units", "mi"))
+            self._set("temperatureUnit", "°F")
+        else:
+            self._set("speedUnit", translate("Units", "km/h"))
+            self._set("distanceUnit", translate("Units", "km"))
+            self._set("temperatureUnit", "°C")
 
     def _set(self, name: str, value: Any) -> bool:
         if self._values[name] == value:
@@ -322,44 +398,46 @@ class DriveStore(QObject):
         getattr(self, name + "Changed").emit()
         return True
 
-    @Slot(str)
-    def showScreen(self, screen: str) -> None:
-        """Switch to ``screen`` ("drive" or "trips"); other names are logged."""
-        if screen not in SCREENS:
-            logger.warning(
-                "unknown screen %r requested; expected one of %s",
-                screen,
-                ", ".join(SCREENS),
-            )
-            return
-        if self._set("currentScreen", screen):
-            logger.debug("showing the %s screen", screen)
-
-    def apply(self, snapshot: Snapshot, monotonic_s: float | None = None) -> None:
+    def apply(
+        self, snapshot: Snapshot, monotonic_s: float | None = None, bus_lost: bool = False
+    ) -> None:
         """Copy the values of ``snapshot`` that changed into the properties.
 
         ``monotonic_s`` is the wall clock that paces choosing the tip again;
-        ``time.monotonic()`` when omitted.
+        ``time.monotonic()`` when omitted. With ``bus_lost`` every reading
+        shows as stale, since the last values may no longer hold.
         """
-        self._apply_reading(snapshot, vss.SPEED, "speed", "speedStale", float)
-        self._apply_reading(snapshot, vss.SOC_DISPLAYED, "soc", "socStale", float)
-        self._apply_reading(
-            snapshot, vss.FUEL_LEVEL, "fuelLevel", "fuelLevelStale", float
+        self._set("busLost", bus_lost)
+        system = self._units
+        readings = (
+            (vss.SPEED, "speed", "speedStale", lambda v: units.speed(float(v), system)),
+            (vss.SOC_DISPLAYED, "soc", "socStale", float),
+            (vss.FUEL_LEVEL, "fuelLevel", "fuelLevelStale", float),
+            (
+                vss.RANGE,
+                "rangeKm",
+                "rangeStale",
+                lambda m: units.distance(float(m) / 1000, system),
+            ),
+            (vss.BATTERY_POWER, "powerKw", "powerStale", lambda w: float(w) / 1000),
+            (vss.SELECTED_GEAR, "gear", "gearStale", gear_label),
+            (vss.ENGINE_SPEED, "engineSpeed", "engineSpeedStale", float),
+            (
+                vss.COOLANT_TEMPERATURE,
+                "coolant",
+                "coolantStale",
+                lambda c: units.temperature(float(c), system),
+            ),
+            (vss.LOW_VOLTAGE_BATTERY_VOLTAGE, "voltage", "voltageStale", float),
         )
-        self._apply_reading(
-            snapshot, vss.RANGE, "rangeKm", "rangeStale", lambda m: float(m) / 1000
-        )
-        self._apply_reading(
-            snapshot,
-            vss.BATTERY_POWER,
-            "powerKw",
-            "powerStale",
-            lambda w: float(w) / 1000,
-        )
-        self._apply_reading(
-            snapshot, vss.SELECTED_GEAR, "gear", "gearStale", gear_label
-        )
+        for path, name, stale_name, convert in readings:
+            if bus_lost:
+                self._set(stale_name, True)
+            else:
+                self._apply_reading(snapshot, path, name, stale_name, convert)
         self._set("moving", snapshot.moving)
+        if self._headunit is None:
+            return
         self._apply_config_errors()
         self._apply_tip(
             snapshot, time.monotonic() if monotonic_s is None else monotonic_s
@@ -457,10 +535,13 @@ class TripListModel(QAbstractListModel):
     hiddenCountChanged = Signal()
     scrollableChanged = Signal()
 
-    def __init__(self, headunit: Any, parent: QObject | None = None) -> None:
+    def __init__(
+        self, headunit: Any = None, language: str = "zh_CN", parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._headunit = headunit
-        self._language: str = headunit.language
+        self._language = language
+        self._units = units.METRIC
         self._rows: list[dict[str, Any]] = []
         self._hidden_count = 0
         self._scrollable = True
@@ -496,6 +577,20 @@ class TripListModel(QAbstractListModel):
     def scrollable(self) -> bool:
         return self._scrollable
 
+    def attach(self, headunit: Any) -> None:
+        self._headunit = headunit
+        self._loaded_version = None
+
+    def set_language(self, language: str) -> None:
+        """Format the rows in ``language`` from the next refresh on."""
+        self._language = language
+        self._loaded_version = None
+
+    def set_units(self, system: str) -> None:
+        """Format the rows in ``system`` (metric or imperial) from the next refresh on."""
+        self._units = system
+        self._loaded_version = None
+
     def refresh(self, trips_version: int, moving: bool) -> bool:
         """Reload the trips if a trip started or closed or the driving state changed.
 
@@ -507,10 +602,10 @@ class TripListModel(QAbstractListModel):
         self._loaded_moving = moving
         restrictions = restrictions_for(moving, self._language)
         trips = self._headunit.trip_log.recent(TRIP_LIST_LIMIT)
-        listed = trips
-        if restrictions.max_list_items is not None:
-            listed = trips[: restrictions.max_list_items]
-        self._replace_rows([format_trip(trip, self._language) for trip in listed])
+        listed = limit_rows(trips, restrictions)
+        self._replace_rows(
+            [format_trip(trip, self._language, self._units) for trip in listed]
+        )
         self._set_hidden_count(len(trips) - len(listed))
         if self._scrollable != restrictions.allow_scrolling:
             self._scrollable = restrictions.allow_scrolling
@@ -546,13 +641,15 @@ class TripListModel(QAbstractListModel):
             self.hiddenCountChanged.emit()
 
 
-def format_trip(trip: Any, language: str) -> dict[str, Any]:
-    """Return the display texts of one ``TripSummary`` in ``language``."""
+def format_trip(
+    trip: Any, language: str, system: str = units.METRIC
+) -> dict[str, Any]:
+    """Return the display texts of one ``TripSummary`` in ``language`` and units."""
     locale = QLocale(language)
     started = QDateTime.fromSecsSinceEpoch(int(trip.started_at))
-    distance = locale.toString(trip.distance_m / 1000, "f", 1)
-    average_speed = locale.toString(round(trip.avg_speed_kmh))
-    top_speed = locale.toString(round(trip.max_speed_kmh))
+    distance = locale.toString(units.distance(trip.distance_m / 1000, system), "f", 1)
+    average_speed = locale.toString(round(units.speed(trip.avg_speed_kmh, system)))
+    top_speed = locale.toString(round(units.speed(trip.max_speed_kmh, system)))
     if trip.energy_used_kwh is not None:
         energy = locale.toString(float(trip.energy_used_kwh), "f", 1)
         consumption = QCoreApplication.translate("TripListModel", "%1 kWh")
@@ -563,13 +660,16 @@ def format_trip(trip: Any, language: str) -> dict[str, Any]:
         consumption = consumption.replace("%1", fuel)
     else:
         consumption = ""
-    speed_unit = QCoreApplication.translate("TripListModel", "%1 km/h")
+    if system == units.IMPERIAL:
+        speed_unit = QCoreApplication.translate("TripListModel", "%1 mph")
+        distance_unit = QCoreApplication.translate("TripListModel", "%1 mi")
+    else:
+        speed_unit = QCoreApplication.translate("TripListModel", "%1 km/h")
+        distance_unit = QCoreApplication.translate("TripListModel", "%1 km")
     return {
         "tripId": trip.id,
         "startedText": locale.toString(started, QLocale.FormatType.ShortFormat),
-        "distanceText": QCoreApplication.translate("TripListModel", "%1 km").replace(
-            "%1", distance
-        ),
+        "distanceText": distance_unit.replace("%1", distance),
         "durationText": format_duration(trip.duration_s),
         "averageSpeedText": speed_unit.replace("%1", average_speed),
         "topSpeedText": speed_unit.replace("%1", top_speed),

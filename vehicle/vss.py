@@ -82,6 +82,8 @@ UNAVAILABLE_WITH_FIX: dict[str, tuple[str, ...]] = {
     FIX_2D: (ALTITUDE, ALTITUDE_MSL),
     FIX_3D: (),
 }
+LIGHT_INTENSITY = "Vehicle.Exterior.LightIntensity"
+LOW_BEAM_ON = "Vehicle.Body.Lights.Beam.Low.IsOn"
 
 # VSS encodes the selected gear as int8: negative for reverse, 0 for
 # neutral, 126 for park and 127 for drive.
@@ -134,6 +136,8 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(OBD_MAF, "g/s", "float", "Mass air flow", 5.0),
         VssSignal(OBD_INTAKE_TEMPERATURE, "celsius", "float", "Intake air temperature", 30.0),
         VssSignal(OBD_RUN_TIME, "s", "uint32", "Time since engine start", 30.0),
+        VssSignal(LIGHT_INTENSITY, "percent", "float", "Outside light, 0 dark to 100 fully lit", 10.0),
+        VssSignal(LOW_BEAM_ON, "", "boolean", "Low beam headlights are on", 10.0),
     )
 }
 

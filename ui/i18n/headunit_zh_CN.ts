@@ -2,27 +2,68 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AboutSection</name>
+    <message>
+        <location filename="../qml/AboutSection.qml" line="17"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../qml/AboutSection.qml" line="38"/>
+        <source>Software version: %1</source>
+        <translation>软件版本：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/AboutSection.qml" line="48"/>
+        <source>Vehicle profile: %1 (%2)</source>
+        <translation>车型配置：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../qml/AboutSection.qml" line="49"/>
+        <source>Vehicle profile: loading</source>
+        <translation>车型配置：加载中</translation>
+    </message>
+    <message>
+        <location filename="../qml/AboutSection.qml" line="57"/>
+        <source>Theme: %1</source>
+        <translation>主题：%1</translation>
+    </message>
+</context>
+<context>
     <name>AuthorRole</name>
     <message>
-        <location filename="../stores.py" line="76"/>
+        <location filename="../stores.py" line="73"/>
         <source>Experienced owner</source>
-        <extracomment>How often the best tip is chosen again while nothing else changes, in seconds. Choosing once a display frame would let the card flicker between tips. Trips listed while parked, newest first. Height of the screen the layout is drawn for, in dp. A taller window scales every dp size up. Font families in order of preference. A CJK font comes first because Latin fonts have no Chinese glyphs, while these CJK fonts also cover Latin text and digits.</extracomment>
+        <extracomment>How often the best tip is chosen again while nothing else changes, in seconds. Choosing once a display frame would let the card flicker between tips. Trips listed while parked, newest first. Font families in order of preference. A CJK font comes first because Latin fonts have no Chinese glyphs, while these CJK fonts also cover Latin text and digits.</extracomment>
         <translation>资深车主</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="78"/>
+        <location filename="../stores.py" line="75"/>
         <source>Club president</source>
         <translation>车友会会长</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="80"/>
+        <location filename="../stores.py" line="77"/>
         <source>Workshop</source>
         <translation>维修店</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="81"/>
+        <location filename="../stores.py" line="78"/>
         <source>Owner</source>
         <translation>车主</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityScreen</name>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="29"/>
+        <source>Tips from owners</source>
+        <translation>车主经验</translation>
+    </message>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="63"/>
+        <source>Community tips can be read when the car is parked</source>
+        <translation>停车后可以阅读车主经验</translation>
     </message>
 </context>
 <context>
@@ -43,48 +84,68 @@
 <context>
     <name>DriveScreen</name>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="59"/>
+        <location filename="../qml/DriveScreen.qml" line="107"/>
         <source>No speed signal</source>
         <translation>无车速信号</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="59"/>
-        <source>km/h</source>
-        <translation>km/h</translation>
+        <location filename="../qml/DriveScreen.qml" line="51"/>
+        <source>Vehicle bus lost: readings are not current</source>
+        <translation>车辆总线已断开：数值不是最新的</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="116"/>
+        <location filename="../qml/DriveScreen.qml" line="169"/>
         <source>Battery</source>
         <translation>电量</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="118"/>
-        <location filename="../qml/DriveScreen.qml" line="131"/>
+        <location filename="../qml/DriveScreen.qml" line="171"/>
+        <location filename="../qml/DriveScreen.qml" line="185"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="129"/>
+        <location filename="../qml/DriveScreen.qml" line="182"/>
         <source>Fuel</source>
         <translation>油量</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="142"/>
+        <location filename="../qml/DriveScreen.qml" line="196"/>
         <source>Range</source>
         <translation>续航</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="144"/>
-        <source>km</source>
-        <translation>km</translation>
+        <location filename="../qml/DriveScreen.qml" line="224"/>
+        <source>Engine speed</source>
+        <translation>发动机转速</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="155"/>
+        <location filename="../qml/DriveScreen.qml" line="227"/>
+        <source>rpm</source>
+        <translation>转/分</translation>
+    </message>
+    <message>
+        <location filename="../qml/DriveScreen.qml" line="238"/>
+        <source>Coolant</source>
+        <translation>冷却液</translation>
+    </message>
+    <message>
+        <location filename="../qml/DriveScreen.qml" line="252"/>
+        <source>12 V battery</source>
+        <translation>12 V 电瓶</translation>
+    </message>
+    <message>
+        <location filename="../qml/DriveScreen.qml" line="255"/>
+        <source>V</source>
+        <translation>V</translation>
+    </message>
+    <message>
+        <location filename="../qml/DriveScreen.qml" line="210"/>
         <source>Power</source>
         <translation>功率</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="157"/>
+        <location filename="../qml/DriveScreen.qml" line="213"/>
         <source>kW</source>
         <translation>kW</translation>
     </message>
@@ -92,19 +153,34 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="16"/>
+        <location filename="../qml/Main.qml" line="25"/>
         <source>Head unit</source>
         <translation>车机</translation>
     </message>
+</context>
+<context>
+    <name>NavigationRail</name>
     <message>
-        <location filename="../qml/Main.qml" line="68"/>
+        <location filename="../gallery.py" line="415"/>
+        <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>
-        <location filename="../qml/Main.qml" line="78"/>
+        <location filename="../qml/NavigationRail.qml" line="36"/>
         <source>Trips</source>
         <translation>行程</translation>
+    </message>
+    <message>
+        <location filename="../qml/NavigationRail.qml" line="46"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../qml/NavigationRail.qml" line="56"/>
+        <source>Settings</source>
+        <translation>设置</translation>
     </message>
 </context>
 <context>
@@ -116,9 +192,174 @@
     </message>
 </context>
 <context>
+    <name>Settings</name>
+    <message>
+        <location filename="../shell.py" line="106"/>
+        <source>Chosen by the light sensor</source>
+        <translation>由光线传感器决定</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="108"/>
+        <source>Chosen by the headlights</source>
+        <translation>由大灯决定</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="110"/>
+        <source>Chosen by sunrise and sunset</source>
+        <translation>按日出日落决定</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="111"/>
+        <source>Chosen by the driver</source>
+        <translation>由驾驶员选择</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="28"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="62"/>
+        <source>Units</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="76"/>
+        <source>Metric</source>
+        <translation>公制</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="86"/>
+        <source>Imperial</source>
+        <translation>英制</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="95"/>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="109"/>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="119"/>
+        <source>Day</source>
+        <translation>白天</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="129"/>
+        <source>Night</source>
+        <translation>夜间</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="138"/>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="148"/>
+        <source>Pairing and data sharing: not available yet</source>
+        <translation>账号配对和数据共享：暂不可用</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="154"/>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="169"/>
+        <source>About this head unit</source>
+        <translation>关于本机</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="181"/>
+        <source>Settings can be changed when the car is parked</source>
+        <translation>停车后可以更改设置</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <location filename="../shell.py" line="69"/>
+        <source>Vehicle connected</source>
+        <extracomment>Sections opened from a screen, one level below it. VSS paths the day and night switch reads.</extracomment>
+        <translation>车辆已连接</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="71"/>
+        <source>Waiting for vehicle</source>
+        <translation>等待车辆数据</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="73"/>
+        <source>Vehicle bus lost</source>
+        <translation>车辆总线已断开</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="74"/>
+        <source>No vehicle bus</source>
+        <translation>未连接车辆总线</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="80"/>
+        <source>GPS fix</source>
+        <translation>GPS 已定位</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="82"/>
+        <source>GPS no fix</source>
+        <translation>GPS 未定位</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="83"/>
+        <source>No GPS</source>
+        <translation>无 GPS</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="89"/>
+        <source>Synced</source>
+        <translation>已同步</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="91"/>
+        <source>%n to sync</source>
+        <translation>%n 项待同步</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="93"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="95"/>
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="97"/>
+        <source>Server busy, retrying</source>
+        <translation>服务器繁忙，稍后重试</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="99"/>
+        <source>Sync error</source>
+        <translation>同步出错</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="100"/>
+        <source>Sync not set up</source>
+        <translation>未设置同步</translation>
+    </message>
+</context>
+<context>
     <name>TipCard</name>
     <message numerus="yes">
-        <location filename="../qml/TipCard.qml" line="59"/>
+        <location filename="../qml/TipCard.qml" line="62"/>
         <source>%n found this helpful</source>
         <translation>
             <numerusform>%n 人觉得有用</numerusform>
@@ -126,44 +367,57 @@
     </message>
 </context>
 <context>
+    <name>TipRow</name>
+    <message>
+        <location filename="../qml/TipRow.qml" line="116"/>
+        <source>Helpful %1</source>
+        <translation>有用 %1</translation>
+    </message>
+</context>
+<context>
     <name>TripListModel</name>
     <message>
-        <location filename="../stores.py" line="550"/>
+        <location filename="../stores.py" line="655"/>
         <source>%1 kWh</source>
-        <extracomment>Values of the drive store before the first snapshot: every reading is stale and no signal counts as provided until the profile is read.</extracomment>
         <translation>%1 kWh</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="554"/>
+        <location filename="../stores.py" line="659"/>
         <source>%1 L</source>
         <translation>%1 升</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="558"/>
+        <location filename="../stores.py" line="664"/>
+        <source>%1 mph</source>
+        <translation>%1 英里/时</translation>
+    </message>
+    <message>
+        <location filename="../stores.py" line="665"/>
+        <source>%1 mi</source>
+        <translation>%1 英里</translation>
+    </message>
+    <message>
+        <location filename="../stores.py" line="667"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="562"/>
+        <location filename="../stores.py" line="668"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../stores.py" line="577"/>
+    <message>
+        <location filename="../stores.py" line="685"/>
         <source>%n s</source>
-        <translation>
-            <numerusform>%n 秒</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../stores.py" line="580"/>
-        <source>%n min</source>
-        <translation>
-            <numerusform>%n 分钟</numerusform>
-        </translation>
+        <translation>%n 秒</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="582"/>
+        <location filename="../stores.py" line="688"/>
+        <source>%n min</source>
+        <translation>%n 分钟</translation>
+    </message>
+    <message>
+        <location filename="../stores.py" line="690"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
@@ -189,26 +443,50 @@
 <context>
     <name>TripsScreen</name>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="24"/>
+        <location filename="../qml/TripsScreen.qml" line="28"/>
         <source>Trips</source>
         <translation>行程</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="63"/>
+        <location filename="../qml/TripsScreen.qml" line="66"/>
         <source>No trips recorded yet</source>
         <translation>还没有行程记录</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="73"/>
+        <location filename="../qml/TripsScreen.qml" line="76"/>
         <source>Every drive is recorded as a trip automatically.</source>
         <translation>每次驾驶都会自动记录为一条行程。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/TripsScreen.qml" line="87"/>
+        <location filename="../qml/TripsScreen.qml" line="89"/>
         <source>Trips not shown while driving: %n</source>
         <translation>
             <numerusform>行驶中未显示的行程：%n 条</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Units</name>
+    <message>
+        <location filename="../stores.py" line="386"/>
+        <source>mph</source>
+        <extracomment>Values of the drive store before the first snapshot: every reading is stale and no signal counts as provided until the profile is read.</extracomment>
+        <translation>英里/时</translation>
+    </message>
+    <message>
+        <location filename="../stores.py" line="387"/>
+        <source>mi</source>
+        <translation>英里</translation>
+    </message>
+    <message>
+        <location filename="../stores.py" line="390"/>
+        <source>km/h</source>
+        <translation>km/h</translation>
+    </message>
+    <message>
+        <location filename="../stores.py" line="391"/>
+        <source>km</source>
+        <translation>km</translation>
     </message>
 </context>
 </TS>

@@ -1,13 +1,22 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import QtQuick.Layouts
 import HeadUnit
 
+// The shell: status bar on top, navigation rail on the left, and the
+// current screen in a Loader that follows the shell store.
 Window {
     id: root
 
+    required property ShellStore shell
+    required property ThemeStore themeStore
     required property DriveStore driveStore
     required property TripListModel tripModel
+    required property TipListModel tipModel
+    // True in the running app: screens are built in the background, so the
+    // shell reaches the screen first. Tests build them at once.
+    required property bool asynchronousScreens
 
     width: 1280
     height: 720
@@ -15,22 +24,71 @@ Window {
     color: Theme.background
     title: qsTr("Head unit")
 
-    Loader {
-        id: screenLoader
+    Binding {
+        target: Theme
+        property: "store"
+        value: root.themeStore
+    }
 
-        objectName: "screenLoader"
-        anchors.top: parent.top
-        anchors.left: parent.left
-        anchors.right: parent.right
-        anchors.bottom: navigationBar.top
-        sourceComponent: root.driveStore.currentScreen === "trips"
-            ? tripsScreenComponent : driveScreenComponent
+    ColumnLayout {
+        id: shellLayout
+
+        anchors.fill: parent
+        spacing: 0
+
+        StatusBar {
+            id: statusBar
+
+            objectName: "statusBar"
+            Layout.fillWidth: true
+            Layout.preferredHeight: Theme.statusBarHeight
+            shell: root.shell
+        }
+
+        RowLayout {
+            id: bodyLayout
+
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 0
+
+            NavigationRail {
+                id: navigationRail
+
+                objectName: "navigationRail"
+                Layout.fillHeight: true
+                Layout.preferredWidth: navigationRail.implicitWidth
+                shell: root.shell
+            }
+
+            Loader {
+                id: screenLoader
+
+                objectName: "screenLoader"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                asynchronous: root.asynchronousScreens
+                sourceComponent: {
+                    switch (root.shell.currentScreen) {
+                    case "trips":
+                        return tripsScreenComponent
+                    case "community":
+                        return communityScreenComponent
+                    case "settings":
+                        return settingsScreenComponent
+                    default:
+                        return driveScreenComponent
+                    }
+                }
+            }
+        }
     }
 
     Component {
         id: driveScreenComponent
 
         DriveScreen {
+            shell: root.shell
             driveStore: root.driveStore
         }
     }
@@ -39,46 +97,23 @@ Window {
         id: tripsScreenComponent
 
         TripsScreen {
-            driveStore: root.driveStore
             tripModel: root.tripModel
         }
     }
 
-    Rectangle {
-        id: navigationBar
+    Component {
+        id: communityScreenComponent
 
-        objectName: "navigationBar"
-        anchors.left: parent.left
-        anchors.right: parent.right
-        anchors.bottom: parent.bottom
-        height: Theme.navigationBarHeight
-        color: Theme.navigationBar
+        CommunityScreen {
+            tipModel: root.tipModel
+        }
+    }
 
-        Row {
-            id: navigationRow
+    Component {
+        id: settingsScreenComponent
 
-            anchors.centerIn: parent
-            spacing: Theme.margin * 2
-
-            NavButton {
-                id: navDrive
-
-                objectName: "navDrive"
-                width: Math.max(implicitWidth, Theme.navigationButtonWidth)
-                label: qsTr("Drive")
-                selected: root.driveStore.currentScreen === "drive"
-                onActivated: root.driveStore.showScreen("drive")
-            }
-
-            NavButton {
-                id: navTrips
-
-                objectName: "navTrips"
-                width: Math.max(implicitWidth, Theme.navigationButtonWidth)
-                label: qsTr("Trips")
-                selected: root.driveStore.currentScreen === "trips"
-                onActivated: root.driveStore.showScreen("trips")
-            }
+        SettingsScreen {
+            shell: root.shell
         }
     }
 }

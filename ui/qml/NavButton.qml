@@ -1,6 +1,6 @@
 import QtQuick
 
-// One tab of the navigation bar: a label in a touch target that is never
+// One tab of the navigation rail: a label in a touch target that is never
 // smaller than the policy's minimum.
 Rectangle {
     id: root
@@ -10,7 +10,7 @@ Rectangle {
 
     signal activated()
 
-    implicitWidth: Math.max(Theme.touchTarget, labelText.implicitWidth + 2 * Theme.margin)
+    implicitWidth: Math.max(Theme.touchTarget, labelText.implicitWidth + 2 * Theme.spacing)
     implicitHeight: Theme.touchTarget
     radius: Theme.radius
     color: root.selected ? Theme.accent : "transparent"

@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Layouts
 
 // The community tip that fits the situation best, with its author's role
 // and how many owners found it helpful.
@@ -15,7 +16,7 @@ Rectangle {
     radius: Theme.radius
     color: Theme.surface
 
-    Row {
+    RowLayout {
         id: authorRow
 
         anchors.top: parent.top
@@ -27,8 +28,8 @@ Rectangle {
         Rectangle {
             id: roleBadge
 
-            width: roleText.implicitWidth + 2 * Theme.spacing
-            height: roleText.implicitHeight + Theme.spacing / 2
+            Layout.preferredWidth: roleText.implicitWidth + 2 * Theme.spacing
+            Layout.preferredHeight: roleText.implicitHeight + Theme.spacing / 2
             radius: height / 2
             color: Theme.accent
 
@@ -46,7 +47,8 @@ Rectangle {
             id: authorText
 
             objectName: "tipAuthorLabel"
-            anchors.verticalCenter: roleBadge.verticalCenter
+            Layout.maximumWidth: Math.round(authorRow.width / 3)
+            elide: Text.ElideRight
             text: root.author
             color: Theme.secondaryText
         }
@@ -55,7 +57,8 @@ Rectangle {
             id: helpfulText
 
             objectName: "tipHelpfulLabel"
-            anchors.verticalCenter: roleBadge.verticalCenter
+            Layout.fillWidth: true
+            elide: Text.ElideRight
             text: qsTr("%n found this helpful", "", root.helpful)
             color: Theme.secondaryText
         }

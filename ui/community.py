@@ -1,0 +1,155 @@
+"""The community screen's list: every bundled tip with its author.
+
+Tips are community text, which the driving restrictions allow only while
+parked: while the car moves the list is empty and ``locked`` is true.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from headunit.restrictions import limit_rows, restrictions_for
+from ui.stores import role_label
+
+logger = logging.getLogger(__name__)
+
+QML_IMPORT_NAME = "HeadUnit"
+QML_IMPORT_MAJOR_VERSION = 1
+
+_ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+@QmlElement
+@QmlUncreatable("TipListModel is created by the head unit's Python code.")
+class TipListModel(QAbstractListModel):
+    """Community tips, most helpful first, in the UI language."""
+
+    TipIdRole = Qt.ItemDataRole.UserRole + 1
+    TitleRole = Qt.ItemDataRole.UserRole + 2
+    BodyRole = Qt.ItemDataRole.UserRole + 3
+    AuthorRole = Qt.ItemDataRole.UserRole + 4
+    RoleLabelRole = Qt.ItemDataRole.UserRole + 5
+    HelpfulRole = Qt.ItemDataRole.UserRole + 6
+    VotedRole = Qt.ItemDataRole.UserRole + 7
+
+    _ROLE_KEYS = {
+        TipIdRole: "tipId",
+        TitleRole: "title",
+        BodyRole: "body",
+        AuthorRole: "author",
+        RoleLabelRole: "roleLabel",
+        HelpfulRole: "helpful",
+        VotedRole: "voted",
+    }
+
+    countChanged = Signal()
+    lockedChanged = Signal()
+
+    def __init__(
+        self, headunit: Any = None, language: str = "zh_CN", parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._headunit = headunit
+        self._language = language
+        self._rows: list[dict[str, Any]] = []
+        self._locked = False
+        self._loaded: tuple[bool, str] | None = None
+        #: Tips the driver marked helpful on this head unit, in tap order.
+        self.voted_ids: list[str] = []
+
+    def attach(self, headunit: Any) -> None:
+        self._headunit = headunit
+        self._loaded = None
+
+    def set_language(self, language: str) -> None:
+        self._language = language
+        self._loaded = None
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        return {role: QByteArray(key.encode()) for role, key in self._ROLE_KEYS.items()}
+
+    def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row["title"]
+        key = self._ROLE_KEYS.get(role)
+        return row[key] if key else None
+
+    @Property(int, notify=countChanged)
+    def count(self) -> int:
+        return len(self._rows)
+
+    @Property(bool, notify=lockedChanged)
+    def locked(self) -> bool:
+        return self._locked
+
+    @Slot(str)
+    def voteHelpful(self, tip_id: str) -> None:
+        """Mark a tip helpful once; a second tap on the same tip changes nothing."""
+        if self._locked or tip_id in self.voted_ids:
+            return
+        try:
+            self._headunit.community.tip_feedback.vote(tip_id, helpful=True)
+        except Exception:
+            # The count on screen still changes; the vote is only lost locally.
+            logger.exception("failed to store the helpful vote for tip %s", tip_id)
+        for number, row in enumerate(self._rows):
+            if row["tipId"] == tip_id:
+                self.voted_ids.append(tip_id)
+                row["helpful"] += 1
+                row["voted"] = True
+                index = self.index(number, 0)
+                self.dataChanged.emit(index, index, [self.HelpfulRole, self.VotedRole])
+                return
+
+    def refresh(self, moving: bool) -> bool:
+        """Reload the rows when the driving state or language changed."""
+        if self._headunit is None or self._loaded == (moving, self._language):
+            return False
+        self._loaded = (moving, self._language)
+        restrictions = restrictions_for(moving, self._language)
+        tips = self._headunit.community.tips.fitting()
+        if not restrictions.allow_community_list:
+            tips = []
+        rows = [
+            {
+                "tipId": tip.id,
+                "title": tip.text("title", self._language),
+                "body": tip.text("body", self._language),
+                "author": tip.author_name,
+                "roleLabel": role_label(tip.author_role),
+                "helpful": int(tip.helpful) + (tip.id in self.voted_ids),
+                "voted": tip.id in self.voted_ids,
+            }
+            for tip in limit_rows(tips, restrictions)
+        ]
+        old_count = len(self._rows)
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+        if old_count != len(rows):
+            self.countChanged.emit()
+        locked = not restrictions.allow_community_list
+        if locked != self._locked:
+            self._locked = locked
+            self.lockedChanged.emit()
+        return True

@@ -1,0 +1,495 @@
+"""Render every screen in every state and check it against the driving rules.
+
+The gallery drives a real head unit (the demo profile, its trip recorder
+and store) with scripted signal updates: a few recorded trips, then the car
+parked or moving. For each resolution, theme, driving state and screen it
+renders one PNG offscreen and measures, from the scene and the pixels:
+
+- the smallest touch target and the smallest text, in px and dp;
+- the lowest contrast of any text against what is behind it, measured on
+  the rendered pixels (WCAG 2 ratio);
+- text or touch targets outside the window or overlapping each other;
+- list rows shown, and items the policy forbids while moving.
+
+``headunit gallery OUT_DIR`` writes the PNGs with an index.html; the tests
+run the same sweep and assert on its findings.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QImage
+from PySide6.QtQuick import QQuickItem
+
+from headunit import theme
+from headunit.display import PANEL_DIAGONAL_IN, pixels_per_dp
+from headunit.restrictions import (
+    MIN_BODY_TEXT_DP,
+    MIN_TEXT_CONTRAST,
+    MIN_TOUCH_TARGET_DP,
+    SCREENS,
+    restrictions_for,
+)
+from vehicle import vss
+from vehicle.signals import SignalUpdate
+
+logger = logging.getLogger(__name__)
+
+SIZES = ((1280, 720), (1920, 720), (1024, 600))
+STATES = ("parked", "moving")
+THEMES = ("day", "night")
+#: Chinese first; English too, since its strings run longer.
+LANGUAGES = ("zh_CN", "en")
+#: Items that must not be visible while the car moves, by objectName.
+FORBIDDEN_WHILE_MOVING = ("tipsList", "aboutButton", "aboutSection")
+#: Colours that cover fewer pixels than this in a text's box are taken for
+#: anti-aliasing noise, not ink.
+MIN_INK_PIXELS = 3
+#: A fixed time for the clock and the sun, so the gallery is reproducible.
+GALLERY_TIME = datetime(2026, 12, 4, 2, 30, tzinfo=timezone.utc)
+#: Start of the scripted drives, in the state's clock.
+T0 = 1_790_000_000.0
+
+
+@dataclass
+class Finding:
+    """Measurements of one rendered screen and the rules it broke."""
+
+    screen: str
+    state: str
+    theme: str
+    size: tuple[int, int]
+    language: str = "zh_CN"
+    png: str = ""
+    pixels_per_dp: float = 1.0
+    min_touch_px: float | None = None
+    min_touch_item: str = ""
+    min_text_px: int | None = None
+    min_text_item: str = ""
+    min_contrast: float | None = None
+    min_contrast_item: str = ""
+    list_rows: int = 0
+    text_count: int = 0
+    target_count: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        width, height = self.size
+        return f"{self.screen}-{self.state}-{self.theme}-{width}x{height}-{self.language}"
+
+
+def item_name(item: QQuickItem) -> str:
+    """Return the objectName of ``item`` or of its nearest named ancestor."""
+    current: QQuickItem | None = item
+    while current is not None:
+        if current.objectName():
+            return current.objectName()
+        current = current.parentItem()
+    return type(item).__name__
+
+
+def all_items(root: QQuickItem) -> list[QQuickItem]:
+    items, stack = [], [root]
+    while stack:
+        item = stack.pop()
+        items.append(item)
+        stack.extend(item.childItems())
+    return items
+
+
+def is_shown(item: QQuickItem) -> bool:
+    """Return whether ``item`` and all its ancestors are visible and opaque."""
+    current: QQuickItem | None = item
+    while current is not None:
+        if not current.isVisible() or current.opacity() <= 0.01:
+            return False
+        current = current.parentItem()
+    return True
+
+
+def scene_rect(item: QQuickItem) -> QRectF:
+    top_left = item.mapToScene(QPointF(0, 0))
+    return QRectF(top_left.x(), top_left.y(), item.width(), item.height())
+
+
+def clipped_rect(item: QQuickItem, rect: QRectF) -> QRectF:
+    """Return the part of ``rect`` that no clipping ancestor cuts off."""
+    current = item.parentItem()
+    while current is not None:
+        if current.clip():
+            rect = rect.intersected(scene_rect(current))
+        current = current.parentItem()
+    return rect
+
+
+def text_rect(item: QQuickItem) -> QRectF:
+    """Return the scene rectangle of the text a Text item paints.
+
+    QQuickText's bounding rectangle is that of its laid-out text, with the
+    alignment applied, so it may be smaller or larger than the item.
+    """
+    return item.mapRectToScene(item.boundingRect())
+
+
+def is_text(item: QQuickItem) -> bool:
+    return item.inherits("QQuickText") and item.property("text") not in (None, "")
+
+
+def is_touch_target(item: QQuickItem) -> bool:
+    """Return whether ``item`` takes taps through an enabled TapHandler or MouseArea."""
+    if item.inherits("QQuickMouseArea"):
+        return bool(item.isEnabled())
+    for child in item.children():
+        if child.inherits("QQuickTapHandler"):
+            return bool(child.property("enabled")) and item.isEnabled()
+    return False
+
+
+def missing_glyph(item: QQuickItem) -> str | None:
+    """Return the first character of a Text item its resolved font cannot draw."""
+    metrics = QFontMetrics(item.property("font"))
+    for character in str(item.property("text")):
+        if character.isspace():
+            continue
+        if not metrics.inFontUcs4(ord(character)):
+            return character
+    return None
+
+
+def measured_contrast(image: QImage, rect: QRectF) -> float | None:
+    """Return the contrast of the strongest ink in ``rect`` against its background.
+
+    The background is the most common colour in the rectangle. The ink is
+    the colour, among those covering at least MIN_INK_PIXELS pixels, that
+    differs most from it in luminance.
+    """
+    box = rect.toAlignedRect().intersected(image.rect())
+    if box.width() < 2 or box.height() < 2:
+        return None
+    crop = image.copy(box).convertToFormat(QImage.Format.Format_RGB32)
+    pixels = array("I")
+    pixels.frombytes(bytes(crop.constBits())[: crop.sizeInBytes()])
+    counts = Counter(pixels)
+    background = counts.most_common(1)[0][0]
+    background_hex = f"#{background & 0xFFFFFF:06x}"
+    best: float | None = None
+    for colour, count in counts.items():
+        if count < MIN_INK_PIXELS or colour == background:
+            continue
+        ratio = theme.contrast_ratio(f"#{colour & 0xFFFFFF:06x}", background_hex)
+        if best is None or ratio > best:
+            best = ratio
+    return best
+
+
+def inspect(ui: Any, image: QImage, finding: Finding, moving: bool) -> None:
+    """Measure the rendered ``image`` of ``ui``'s scene into ``finding``."""
+    window = ui.window
+    scale = finding.pixels_per_dp
+    window_rect = QRectF(0, 0, window.width(), window.height())
+    min_touch_px = MIN_TOUCH_TARGET_DP * scale - 0.5
+    min_text_px = MIN_BODY_TEXT_DP * scale - 0.5
+    texts: list[tuple[str, QRectF]] = []
+    targets: list[tuple[str, QRectF]] = []
+    restrictions = restrictions_for(moving, ui.shell.language)
+
+    for item in all_items(window.contentItem()):
+        if not is_shown(item):
+            continue
+        name = item_name(item)
+        class_name = item.metaObject().className()
+        if item.inherits("QQuickTextInput") or item.inherits("QQuickTextEdit"):
+            if not restrictions.allow_text_entry:
+                finding.problems.append(f"text entry {name} shown while moving")
+        if "Video" in class_name and not restrictions.allow_video:
+            finding.problems.append(f"video {name} shown while moving")
+        if moving and item.objectName() in FORBIDDEN_WHILE_MOVING:
+            finding.problems.append(f"{name} shown while moving")
+        if item.inherits("QQuickListView"):
+            rows = int(item.property("count"))
+            finding.list_rows = max(finding.list_rows, rows)
+            if restrictions.max_list_items is not None and rows > restrictions.max_list_items:
+                finding.problems.append(f"{name} lists {rows} rows while moving")
+            if item.property("interactive") and not restrictions.allow_scrolling:
+                finding.problems.append(f"{name} scrolls while moving")
+        if is_touch_target(item):
+            rect = scene_rect(item)
+            visible = clipped_rect(item, rect)
+            if visible.isEmpty():
+                continue
+            finding.target_count += 1
+            edge = min(rect.width(), rect.height())
+            if finding.min_touch_px is None or edge < finding.min_touch_px:
+                finding.min_touch_px = edge
+                finding.min_touch_item = name
+            if edge < min_touch_px:
+                finding.problems.append(f"touch target {name} is {edge:.0f} px")
+            if visible == rect and not window_rect.contains(rect):
+                finding.problems.append(f"touch target {name} leaves the window")
+            targets.append((name, visible))
+        if is_text(item):
+            rect = text_rect(item)
+            visible = clipped_rect(item, rect)
+            if visible.isEmpty():
+                continue
+            finding.text_count += 1
+            missing = missing_glyph(item)
+            if missing is not None:
+                finding.problems.append(
+                    f"text {name} has no glyph for {missing!r} (U+{ord(missing):04X})"
+                )
+            size = int(item.property("font").pixelSize())
+            if finding.min_text_px is None or size < finding.min_text_px:
+                finding.min_text_px = size
+                finding.min_text_item = name
+            if size < min_text_px:
+                finding.problems.append(f"text {name} is {size} px")
+            if not window_rect.adjusted(-0.5, -0.5, 0.5, 0.5).contains(visible):
+                finding.problems.append(f"text {name} leaves the window")
+            # A row cut at the edge of a scrolling list is measured once whole.
+            contrast = measured_contrast(image, visible) if visible == rect else None
+            if contrast is not None:
+                if finding.min_contrast is None or contrast < finding.min_contrast:
+                    finding.min_contrast = contrast
+                    finding.min_contrast_item = name
+                if contrast < MIN_TEXT_CONTRAST:
+                    finding.problems.append(f"text {name} contrast {contrast:.2f}")
+            texts.append((name, visible.adjusted(1, 1, -1, -1)))
+
+    for kind, boxes in (("text", texts), ("touch target", targets)):
+        for number, (name, rect) in enumerate(boxes):
+            for other_name, other in boxes[number + 1 :]:
+                if rect.intersects(other):
+                    finding.problems.append(f"{kind} {name} overlaps {other_name}")
+
+
+def push(headunit: Any, t: float, **values: Any) -> None:
+    paths = {
+        "speed": vss.SPEED,
+        "soc": vss.SOC_DISPLAYED,
+        "range_m": vss.RANGE,
+        "power_w": vss.BATTERY_POWER,
+        "gear": vss.SELECTED_GEAR,
+        "temperature": vss.OUTSIDE_TEMPERATURE,
+    }
+    headunit.state.update(
+        [SignalUpdate(paths[name], value, t) for name, value in values.items()]
+    )
+
+
+def record_trips(headunit: Any, count: int, parked_timeout_s: float) -> float:
+    """Drive ``count`` short trips through the real recorder; return the last time."""
+    t = T0
+    for number in range(count):
+        top = 40.0 + 10 * number
+        push(headunit, t, speed=0.0, gear=vss.GEAR_PARK, power_w=0.0, soc=70.0)
+        speeds = [top * step / 10 for step in range(1, 11)] + [top] * 30
+        speeds += [top * step / 10 for step in range(9, -1, -1)]
+        for speed in speeds:
+            t += 1.0
+            push(headunit, t, speed=speed, gear=vss.GEAR_DRIVE, power_w=18_000.0)
+        for _ in range(int(parked_timeout_s) + 2):
+            t += 1.0
+            push(headunit, t, speed=0.0, gear=vss.GEAR_PARK, power_w=0.0)
+        t += 600.0
+    return t
+
+
+class Scene:
+    """A head unit with recorded trips that can be put parked or moving."""
+
+    PARKED_TIMEOUT_S = 5.0
+
+    def __init__(self, db_path: Path) -> None:
+        from headunit.app import HeadUnit
+
+        self.headunit = HeadUnit.demo(db_path, parked_timeout_s=self.PARKED_TIMEOUT_S)
+        self.t = record_trips(self.headunit, 5, self.PARKED_TIMEOUT_S)
+        # Switching between parked and moving must not record more trips.
+        self.headunit.recorder.parked_timeout_s = 1e9
+
+    def set_state(self, state: str) -> None:
+        """Push a fresh reading of every signal, parked or moving at 62 km/h."""
+        self.t += 1.0
+        if state == "moving":
+            # Moving needs two readings: the hysteresis starts from parked.
+            push(self.headunit, self.t, speed=62.0, gear=vss.GEAR_DRIVE)
+            push(
+                self.headunit, self.t + 0.1, speed=62.0, gear=vss.GEAR_DRIVE,
+                soc=64.0, range_m=287_000, power_w=21_500.0, temperature=8.0,
+            )
+        else:
+            push(
+                self.headunit, self.t, speed=0.0, gear=vss.GEAR_PARK,
+                soc=64.0, range_m=287_000, power_w=0.0, temperature=8.0,
+            )
+        self.t += 0.1
+
+    def close(self) -> None:
+        self.headunit.stop()
+
+
+def sweep(
+    out_dir: Path | None,
+    sizes: tuple[tuple[int, int], ...] | list[tuple[int, int]] = SIZES,
+    screens: tuple[str, ...] = SCREENS,
+    languages: tuple[str, ...] = LANGUAGES,
+    db_path: Path | None = None,
+) -> list[Finding]:
+    """Render and inspect every screen x state x theme x size x language.
+
+    A QGuiApplication must exist; the UI translation is installed and
+    removed here. PNGs are written to ``out_dir`` unless it is None.
+    """
+    from ui import app as ui_app
+
+    findings: list[Finding] = []
+    application = QGuiApplication.instance()
+    translations = ui_app.Translations(application, languages[0])
+    with tempfile.TemporaryDirectory() as scratch:
+        scene = Scene(db_path or Path(scratch) / "gallery.db")
+        try:
+            for size in sizes:
+                ui = ui_app.load_ui(
+                    scene.headunit, size=size, language=languages[0],
+                    translations=translations,
+                )
+                if ui is None:
+                    raise RuntimeError("the QML did not load; see the QML errors above")
+                ui.pump.stop()
+                ui.shell.set_clock(GALLERY_TIME)
+                try:
+                    for language in languages:
+                        for theme_name in THEMES:
+                            # Settings change only while parked.
+                            scene.set_state("parked")
+                            ui.pump.tick()
+                            ui.shell.setLanguage(language)
+                            ui.shell.setThemeMode(theme_name)
+                            for state in STATES:
+                                scene.set_state(state)
+                                for screen in screens:
+                                    finding = Finding(
+                                        screen, state, theme_name, size, language
+                                    )
+                                    _render_one(ui, scene, finding, out_dir)
+                                    findings.append(finding)
+                    # Back to the first language for the next size, while parked.
+                    scene.set_state("parked")
+                    ui.pump.tick()
+                    ui.shell.setLanguage(languages[0])
+                finally:
+                    ui.close()
+        finally:
+            scene.close()
+            translations.remove()
+    return findings
+
+
+def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -> None:
+    ui.shell.showScreen(finding.screen)
+    # Keep the readings fresh: the state's clock runs on while rendering.
+    scene.set_state(finding.state)
+    for _ in range(2):
+        ui.pump.tick()
+        QGuiApplication.processEvents()
+    image = ui.grab()
+    finding.pixels_per_dp = pixels_per_dp(*finding.size)
+    moving = finding.state == "moving"
+    if ui.shell.moving != moving:
+        finding.problems.append(f"the shell shows moving={ui.shell.moving}")
+    if ui.shell.language != finding.language:
+        finding.problems.append(f"the shell shows language {ui.shell.language}")
+    # English is the source language: any other must change this string.
+    translated = QCoreApplication.translate("NavigationRail", "Drive") != "Drive"
+    if translated != (finding.language != "en"):
+        finding.problems.append(f"the installed translation is not {finding.language}")
+    inspect(ui, image, finding, moving)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{finding.name}.png"
+        image.save(str(path), "PNG")
+        finding.png = path.name
+
+
+def write_index(out_dir: Path, findings: list[Finding]) -> Path:
+    """Write index.html: one table row and thumbnail per rendered screen."""
+    rows = []
+    for finding in findings:
+        scale = finding.pixels_per_dp
+        touch = (
+            f"{finding.min_touch_px:.0f} px = {finding.min_touch_px / scale:.0f} dp"
+            if finding.min_touch_px is not None else "none"
+        )
+        text = (
+            f"{finding.min_text_px} px = {finding.min_text_px / scale:.1f} dp"
+            if finding.min_text_px is not None else "none"
+        )
+        contrast = f"{finding.min_contrast:.1f}" if finding.min_contrast else "–"
+        problems = "<br>".join(html.escape(p) for p in finding.problems) or "ok"
+        rows.append(
+            "<tr>"
+            f"<td><a href='{finding.png}'><img src='{finding.png}' width='320'></a></td>"
+            f"<td>{finding.screen}</td><td>{finding.state}</td><td>{finding.theme}</td>"
+            f"<td>{finding.language}</td>"
+            f"<td>{finding.size[0]}x{finding.size[1]}</td><td>{touch}</td>"
+            f"<td>{text}</td><td>{contrast}</td><td>{finding.list_rows}</td>"
+            f"<td>{problems}</td></tr>"
+        )
+    limits = ", ".join(
+        f"{w}x{h} ({PANEL_DIAGONAL_IN.get((w, h), '?')} in): "
+        f"{MIN_TOUCH_TARGET_DP * pixels_per_dp(w, h):.0f} px"
+        for w, h in sorted({finding.size for finding in findings})
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Head unit screens</title>
+<style>body{{font-family:sans-serif}} td{{vertical-align:top;padding:4px}}</style>
+</head><body>
+<h1>Head unit screens</h1>
+<p>Every screen parked and moving, by day and night, in Chinese and
+English, at each resolution.
+Limits: touch targets at least {MIN_TOUCH_TARGET_DP} dp ({limits}), text at
+least {MIN_BODY_TEXT_DP} dp, text contrast at least {MIN_TEXT_CONTRAST}:1
+measured on the rendered pixels.</p>
+<table border="1" cellspacing="0">
+<tr><th>screen</th><th>name</th><th>state</th><th>theme</th><th>language</th>
+<th>size</th>
+<th>smallest target</th><th>smallest text</th><th>lowest contrast</th>
+<th>list rows</th><th>problems</th></tr>
+{chr(10).join(rows)}
+</table></body></html>
+"""
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def main(out_dir: Path, sizes: list[tuple[int, int]] | None = None) -> int:
+    """Render the gallery into ``out_dir``; return 1 if any screen broke a rule."""
+    import sys
+
+    from ui import app as ui_app
+
+    ui_app.ensure_platform()
+    if QGuiApplication.instance() is None:
+        # Kept in a name so the application outlives the sweep.
+        main.application = QGuiApplication(sys.argv[:1])  # type: ignore[attr-defined]
+    findings = sweep(out_dir, tuple(sizes) if sizes else SIZES)
+    index = write_index(out_dir, findings)
+    broken = [finding for finding in findings if finding.problems]
+    for finding in broken:
+        for problem in finding.problems:
+            print(f"{finding.name}: {problem}")
+    print(f"{len(findings)} screens rendered, {len(broken)} with problems: {index}")
+    return 1 if broken else 0
