@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Sequence
 
 import assets
-from headunit import logs
-from headunit.app import HeadUnit, InputConfig
+from headunit import logs, oemcli
+from headunit.app import DEFAULT_LANGUAGE, HeadUnit, InputConfig
 from headunit.paths import default_db_path
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
 from sync.store import Store
@@ -75,8 +75,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--settle", type=float, default=3.0, metavar="SECONDS",
                      help="with --screenshot: longest wait for the input, in "
                           "seconds (default: 3)")
-    run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
-                     help="UI language (default: zh_CN)")
+    run.add_argument("--language", default=None, choices=["zh_CN", "en"],
+                     help="UI language (default: the configuration's, else zh_CN)")
+    oemcli.add_config_option(run)
     run.set_defaults(handler=_run)
 
     replay = commands.add_parser(
@@ -101,12 +102,18 @@ def _build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="check configuration files")
     config_commands = config.add_subparsers(title="config commands", metavar="COMMAND")
     check = config_commands.add_parser(
-        "check", help="load a profile and its DBCs and report every error"
+        "check",
+        help="load the application configuration, or a profile, with its DBCs "
+             "and report the first error",
     )
-    check.add_argument("profile", type=Path, help="vehicle profile (TOML)")
+    check.add_argument("profile", type=Path, nargs="?", metavar="FILE",
+                       help="application configuration or vehicle profile (TOML); "
+                            "which one is told from its tables")
     check.add_argument("--dbc-path", type=Path, action="append", default=[],
                        metavar="DIR", help="folder to search for DBC files (repeatable)")
+    oemcli.add_config_option(check)
     check.set_defaults(handler=_config_check)
+    oemcli.add_doctor_command(commands)
     return parser
 
 
@@ -139,42 +146,51 @@ def _resolve_profile(path: Path | None) -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
-    profile = _resolve_profile(args.profile)
-    if args.replay is not None:
-        inputs = InputConfig(
-            kind="replay", replay_path=args.replay, replay_speed=args.speed,
-            replay_stop_at_s=args.stop_at,
-        )
-    elif args.profile is None:
-        inputs = InputConfig(kind="demo", time_scale=args.time_scale)
-    else:
-        inputs = InputConfig(
-            kind="bus", bus_override=BusOverride(args.interface, args.channel)
-        )
     try:
         width, height = (int(part) for part in args.size.lower().split("x"))
     except ValueError:
         print(f"headunit: --size must look like 1280x720, got {args.size!r}",
               file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    headunit = HeadUnit(
-        profile,
-        args.db or default_db_path(),
-        inputs=inputs,
-        dbc_search_path=tuple(args.dbc_path),
-        language=args.language,
-        parked_timeout_s=args.parked_timeout,
-    )
+    if args.profile is None and args.replay is None:
+        # No vehicle options: the configuration file, else the built-in demo.
+        headunit = oemcli.configured_headunit(args)
+    else:
+        headunit = _headunit_from_options(args)
     # The only place outside ui/ that imports it, so the commands without a
     # screen never load Qt.
     from headunit import gui
 
-    return gui.run(
+    return oemcli.run_logged(
         headunit,
-        screenshot=args.screenshot,
-        screen=args.screen,
-        size=(width, height),
-        settle_s=args.settle,
+        lambda: gui.run(
+            headunit,
+            screenshot=args.screenshot,
+            screen=args.screen,
+            size=(width, height),
+            settle_s=args.settle,
+        ),
+    )
+
+
+def _headunit_from_options(args: argparse.Namespace) -> HeadUnit:
+    profile = _resolve_profile(args.profile)
+    if args.replay is not None:
+        inputs = InputConfig(
+            kind="replay", replay_path=args.replay, replay_speed=args.speed,
+            replay_stop_at_s=args.stop_at,
+        )
+    else:
+        inputs = InputConfig(
+            kind="bus", bus_override=BusOverride(args.interface, args.channel)
+        )
+    return HeadUnit(
+        profile,
+        args.db or default_db_path(),
+        inputs=inputs,
+        dbc_search_path=tuple(args.dbc_path),
+        language=args.language or DEFAULT_LANGUAGE,
+        parked_timeout_s=args.parked_timeout,
     )
 
 
@@ -295,6 +311,8 @@ def _trips_list(args: argparse.Namespace) -> int:
 
 
 def _config_check(args: argparse.Namespace) -> int:
+    if args.config is not None or args.profile is None or oemcli.is_app_config(args.profile):
+        return oemcli.check_app_config(args.config or args.profile)
     try:
         profile = load_profile(args.profile)
         decoder = CanDecoder(profile, tuple(args.dbc_path))
