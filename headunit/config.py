@@ -1,12 +1,13 @@
 """The head unit's application configuration: one TOML file per vehicle line.
 
-An integrator writes one file (``packaging/headunit.example.toml`` documents
-every key) that names the vehicle profile and where its DBCs are, the CAN
-interface, the OBD-II adapter, gpsd, the community platform, where data is
-kept and how much disk it may use, which features are on, the branding and
-the default language. ``load_config`` checks all of it when the head unit
-starts and raises ``ConfigError`` naming the file, the key, the value found
-and what was expected.
+An integrator writes one file per vehicle line, and
+``packaging/headunit.example.toml`` documents every key. The file names the
+vehicle profile and its DBC folders, the CAN interface, the OBD-II adapter,
+gpsd and the community platform. It also sets the data directory and its
+storage budget, the features, the branding and the default language.
+``load_config`` checks all of it when the head unit starts and raises
+``ConfigError`` naming the file, the key, the value found and what was
+expected.
 
 The file is found by ``find_config_file``: the ``--config`` option, then
 ``$HEADUNIT_CONFIG``, then ``/etc/headunit/headunit.toml``. With none of
@@ -79,7 +80,7 @@ class ObdSettings:
 
 @dataclass(frozen=True)
 class GpsSettings:
-    """Where gpsd listens."""
+    """The address of gpsd."""
 
     host: str
     port: int = DEFAULT_GPSD_PORT
@@ -107,7 +108,7 @@ class FeatureSettings:
 
 @dataclass(frozen=True)
 class Branding:
-    """How the UI presents the vehicle maker."""
+    """The vehicle maker's name, colours and logo as the UI shows them."""
 
     name: str = "Community Drive"
     primary_colour: str = "#1E88E5"

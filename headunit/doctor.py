@@ -2,8 +2,8 @@
 
 Each check opens the real thing (the CAN bus, the DBC, the ELM327 adapter,
 gpsd, the database, the platform, the token file, the fonts) and returns
-one row: OK, WARN, SKIP (not configured) or FAIL with a detail line that
-says what was found. Integrators run it over SSH on the head unit, so
+one row: OK, WARN, SKIP (not configured) or FAIL, with a detail line that
+states what was found. Integrators run it over SSH on the head unit, so
 nothing here imports Qt.
 """
 
@@ -56,7 +56,7 @@ class Result:
 
 @dataclass
 class Context:
-    """What the checks share: the configuration and the parts loaded so far."""
+    """State shared by the checks: the configuration and the parts loaded so far."""
 
     config: AppConfig
     timeout_s: float = DEFAULT_TIMEOUT_S
@@ -283,6 +283,7 @@ def check_database(context: Context) -> tuple[str, str]:
         f"{_mib(free)} free on {existing}"
     )
     needed = max(config.storage_budget_bytes - used, 0)
+
     if not path.exists():
         if free < needed:
             return FAIL, f"{path} not created yet; {room}: less free than the budget"
@@ -296,6 +297,7 @@ def check_database(context: Context) -> tuple[str, str]:
             connection.close()
     except sqlite3.DatabaseError as error:
         return FAIL, f"{path}: {error}"
+
     if report != ["ok"]:
         return FAIL, f"{path}: integrity check failed: {report[0]}"
     if free < needed:

@@ -1,7 +1,7 @@
 """Check that installed fonts cover every character of the UI's translations.
 
 Reads the Qt Linguist files under ``ui/i18n`` (``.ts`` XML and compiled
-``.qm``) without Qt, and asks fontconfig (``fc-list``) which characters the
+``.qm``) without Qt, and queries fontconfig (``fc-list``) which characters the
 installed fonts contain. Qt falls back from one font to the next for a
 missing glyph, so a character counts as covered when any installed font
 has it.

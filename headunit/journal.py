@@ -43,7 +43,7 @@ def under_journal() -> bool:
     """Whether systemd connected stderr to the journal and its socket exists.
 
     systemd sets ``$JOURNAL_STREAM`` to the device and inode of the stream
-    it gave the service; a shell that inherited the variable has another
+    it gave the service. A shell that inherited the variable has another
     stderr, so the two are compared.
     """
     stream = os.environ.get("JOURNAL_STREAM", "")

@@ -7,6 +7,8 @@ and expects ``READY=1`` once, then ``WATCHDOG=1`` more often than every
 sd_notify(3) and systemd.service(5), systemd 252).
 
 The UI thread calls ``ping()`` from a ``QTimer`` every ``ping_interval_ms()``.
+NOTE: ``ui/app.py`` must start that timer. Without it, systemd never
+receives ``READY=1`` and stops the service after ``TimeoutStartSec``.
 The timer fires only while the Qt event loop runs, so a frozen UI stops the
 pings and systemd restarts the app. The first ``ping()`` also sends
 ``READY=1``. Without ``$NOTIFY_SOCKET`` (a shell, a test, a container
@@ -87,7 +89,11 @@ class Notifier:
         self.send(f"STATUS={text.splitlines()[0] if text else ''}")
 
     def send(self, message: str) -> bool:
-        """Send one datagram; return whether it was sent. Never raises."""
+        """Send one datagram and return whether it was sent.
+
+        An ``OSError`` is logged, not raised, so a missing socket never
+        stops the UI thread.
+        """
         if self.address is None:
             return False
         # A leading "@" names a socket in the abstract namespace.
