@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import logging
 import shutil
 from pathlib import Path
 
 import pytest
 
 from headunit import config as config_module
+from headunit import journal, oemcli
 from headunit.cli import main
 from headunit.config import ConfigError, load_config, resolve_config
 
@@ -224,3 +227,53 @@ def test_cli_check_reports_error(
     assert main(["config", "check", "--config", str(path)]) == 2
     error = capsys.readouterr().err
     assert f"{path}: storage.budget_mb: invalid value True; expected an integer" in error
+
+
+def run_args(tmp_path: Path, config: Path | None) -> argparse.Namespace:
+    return argparse.Namespace(
+        config=config, db=tmp_path / "headunit.db", language=None,
+        parked_timeout=60.0, time_scale=1.0,
+    )
+
+
+def test_run_uses_config_values(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "[ui]\nlanguage = \"en\"\n[features]\nclips = false\n")
+    headunit = oemcli.configured_headunit(run_args(tmp_path, path))
+    try:
+        assert headunit.config.source == path
+        assert headunit.language == "en"
+        assert headunit.config.features.clips is False
+        assert headunit.inputs.kind == "bus"
+        assert headunit.config_errors == []
+    finally:
+        headunit.store.close()
+
+
+def test_run_shows_config_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path, MINIMAL + "[ui]\nlanguage = 7\n")
+    with caplog.at_level(logging.ERROR):
+        headunit = oemcli.configured_headunit(run_args(tmp_path, path))
+    try:
+        assert headunit.decoder is None
+        assert len(headunit.config_errors) == 1
+        assert "ui.language: invalid value 7" in headunit.config_errors[0]
+    finally:
+        headunit.store.close()
+    ids = [getattr(record, "message_id", None) for record in caplog.records]
+    assert journal.MESSAGE_ID_CONFIG_ERROR in ids
+
+
+def test_run_logs_start_and_stop(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    headunit = oemcli.configured_headunit(run_args(tmp_path, None))
+    try:
+        with caplog.at_level(logging.INFO, logger="headunit.oemcli"):
+            assert oemcli.run_logged(headunit, lambda: 0) == 0
+    finally:
+        headunit.store.close()
+    ids = [getattr(record, "message_id", None) for record in caplog.records]
+    assert ids.count(journal.MESSAGE_ID_START) == 1
+    assert ids.count(journal.MESSAGE_ID_STOP) == 1
