@@ -177,16 +177,20 @@ def find_config_file(explicit: Path | None = None) -> Path | None:
     return None
 
 
-def resolve_config(explicit: Path | None = None) -> AppConfig:
+def resolve_config(explicit: Path | None = None, check_dbcs: bool = True) -> AppConfig:
     """Find and load the configuration; raise ``ConfigError`` on any fault."""
     path = find_config_file(explicit)
     if path is None:
         return default_config()
-    return load_config(path)
+    return load_config(path, check_dbcs=check_dbcs)
 
 
-def load_config(path: Path | str) -> AppConfig:
-    """Read and check one configuration file; raise ``ConfigError`` on any fault."""
+def load_config(path: Path | str, check_dbcs: bool = True) -> AppConfig:
+    """Read and check one configuration file; raise ``ConfigError`` on any fault.
+
+    With ``check_dbcs`` false the profile is not loaded, so a caller such
+    as ``headunit doctor`` can report a profile or DBC fault on its own.
+    """
     path = Path(path)
     try:
         with path.open("rb") as handle:
@@ -199,7 +203,10 @@ def load_config(path: Path | str) -> AppConfig:
         ) from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, None, f"invalid TOML: {error}") from error
-    return _Parser(path, document).parse()
+    config = _Parser(path, document).parse()
+    if check_dbcs:
+        check_profile(config)
+    return config
 
 
 def check_profile(config: AppConfig) -> VehicleProfile:
@@ -249,7 +256,7 @@ class _Parser:
     def parse(self) -> AppConfig:
         self._reject_unknown_keys()
         vehicle = self._table("vehicle", required=True)
-        config = AppConfig(
+        return AppConfig(
             source=self.path,
             profile_path=self._profile(vehicle),
             dbc_path=tuple(self._folder_list(vehicle, "vehicle.dbc_path")),
@@ -264,8 +271,6 @@ class _Parser:
             branding=self._branding(),
             language=self._language(),
         )
-        check_profile(config)
-        return config
 
     # Tables
 

@@ -126,7 +126,9 @@ def describe(config: AppConfig) -> list[str]:
 
 def run_doctor(args: argparse.Namespace) -> int:
     try:
-        config = resolve_config(args.config)
+        # The configuration row checks the profile and its DBCs, so a
+        # missing DBC does not hide the other rows.
+        config = resolve_config(args.config, check_dbcs=False)
     except ConfigError as error:
         results = doctor.config_error_results(error)
     else:

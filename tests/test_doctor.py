@@ -460,6 +460,19 @@ def test_cli_exit_codes_and_table(
     assert "token file     FAIL" in broken
 
 
+def test_cli_missing_dbc_keeps_other_rows(
+    setup: SetUp, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = setup.write_config()
+    (setup.dbc_dir / "aurora_e5.dbc").unlink()
+    assert main(["doctor", "--config", str(path), "--timeout", "0.2"]) == 1
+    output = capsys.readouterr().out
+    assert "configuration  FAIL" in output
+    assert "DBC 'aurora_e5.dbc' of bus 'powertrain' not found" in output
+    assert "database" in output
+    assert "token file" in output
+
+
 def test_cli_config_error_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
