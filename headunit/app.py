@@ -136,8 +136,8 @@ class HeadUnit:
         """Build a head unit that shows ``error`` and reads no vehicle input.
 
         Used when the configuration file does not load: the screens still
-        start, on the demo profile and the default database, with the error
-        where the integrator sees it.
+        start on the demo profile and show the error. The database is the
+        default one unless ``db_path`` names another.
         """
         headunit = cls.from_config(default_config(), **kwargs)
         headunit.decoder = None
