@@ -16,6 +16,8 @@ from datetime import tzinfo
 from pathlib import Path
 
 import assets
+from headunit import journal
+from headunit.config import AppConfig, ConfigError, default_config
 from headunit.obd_link import build_obd_source
 from headunit.platform_sync import CREDENTIALS_FILE, PlatformSync
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
@@ -89,6 +91,9 @@ class HeadUnit:
     ) -> None:
         self.inputs = inputs or InputConfig()
         self.language = language
+        #: The application configuration; settings no part uses yet (OBD
+        #: adapter, gpsd, platform, features, branding) are read from here.
+        self.config: AppConfig = default_config()
         self.config_errors: list[str] = []
         self.state = VehicleState()
         self.input_done = threading.Event()
@@ -140,6 +145,51 @@ class HeadUnit:
             inputs=InputConfig(kind="demo", time_scale=time_scale, loop=loop),
             **kwargs,  # type: ignore[arg-type]
         )
+
+    @classmethod
+    def from_config(
+        cls,
+        config: AppConfig,
+        *,
+        inputs: InputConfig | None = None,
+        db_path: Path | None = None,
+        language: str | None = None,
+        **kwargs: object,
+    ) -> "HeadUnit":
+        """Build the head unit an application configuration describes.
+
+        ``db_path`` and ``language``, when given, replace the configuration's.
+        """
+        if inputs is None:
+            if config.simulate:
+                # The simulated car sends on the profile's own buses.
+                inputs = InputConfig(kind="demo")
+            else:
+                override = BusOverride(config.can.interface, config.can.channel)
+                inputs = InputConfig(kind="bus", bus_override=override)
+        headunit = cls(
+            config.profile_path,
+            db_path or config.db_path,
+            inputs=inputs,
+            dbc_search_path=config.dbc_path,
+            language=language or config.language,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        headunit.config = config
+        return headunit
+
+    @classmethod
+    def without_vehicle(cls, error: ConfigError, **kwargs: object) -> "HeadUnit":
+        """Build a head unit that shows ``error`` and reads no vehicle input.
+
+        Used when the configuration file does not load: the screens still
+        start on the demo profile and show the error. The database is the
+        default one unless ``db_path`` names another.
+        """
+        headunit = cls.from_config(default_config(), **kwargs)
+        headunit.decoder = None
+        headunit._config_error(error)
+        return headunit
 
     @property
     def trips_version(self) -> int:
@@ -285,7 +335,10 @@ class HeadUnit:
         return profile
 
     def _config_error(self, error: Exception) -> None:
-        logger.error("configuration error: %s", error)
+        logger.error(
+            "configuration error: %s", error,
+            extra={"message_id": journal.MESSAGE_ID_CONFIG_ERROR},
+        )
         self.config_errors.append(str(error))
 
     def _replay(self) -> None:

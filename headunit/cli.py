@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import TYPE_CHECKING
 
 import assets
-from headunit import logs
+from headunit import logs, oemcli
 from headunit.content_cli import add_content_parser
 from headunit.paths import default_db_path
 from headunit.sync_cli import add_sync_parser
@@ -84,7 +84,8 @@ def _build_parser() -> argparse.ArgumentParser:
                           "seconds (default: 3)")
     run.add_argument("--language", default=None, choices=["zh_CN", "en"],
                      help="UI language (default: the one the driver chose on "
-                          "the settings screen, else zh_CN)")
+                          "the settings screen, else the configuration's, else "
+                          "zh_CN)")
     run.add_argument("--diagonal", type=float, metavar="INCHES",
                      help="screen diagonal in inches, for the size of a dp "
                           "(default: the usual panel of the --size resolution)")
@@ -92,6 +93,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="exit once the first frame is rendered (start-up timing)")
     _add_gpsd_option(run)
     _add_obd_options(run)
+    oemcli.add_config_option(run)
     run.set_defaults(handler=_run)
     _add_gallery_parser(commands)
 
@@ -118,15 +120,21 @@ def _build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="check configuration files")
     config_commands = config.add_subparsers(title="config commands", metavar="COMMAND")
     check = config_commands.add_parser(
-        "check", help="load a profile and its DBCs and report every error"
+        "check",
+        help="load the application configuration, or a profile, with its DBCs "
+             "and report the first error",
     )
-    check.add_argument("profile", type=Path, help="vehicle profile (TOML)")
+    check.add_argument("profile", type=Path, nargs="?", metavar="FILE",
+                       help="application configuration or vehicle profile (TOML); "
+                            "which one is told from its tables")
     check.add_argument("--dbc-path", type=Path, action="append", default=[],
                        metavar="DIR", help="folder to search for DBC files (repeatable)")
+    oemcli.add_config_option(check)
     check.set_defaults(handler=_config_check)
 
     add_content_parser(commands)
     add_sync_parser(commands)
+    oemcli.add_doctor_command(commands)
     return parser
 
 
@@ -213,50 +221,58 @@ def _gallery(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    profile = _resolve_profile(args.profile)
     try:
         width, height = (int(part) for part in args.size.lower().split("x"))
     except ValueError:
         print(f"headunit: --size must look like 1280x720, got {args.size!r}",
               file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    try:
+        overrides = _bus_overrides(args.interface, args.channel)
+    except ValueError as error:
+        print(f"headunit: {error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
 
     def build() -> HeadUnit:
-        return _build_run_headunit(args, profile)
+        if args.profile is None and args.replay is None:
+            # No vehicle options: the configuration file, else the built-in demo.
+            headunit = oemcli.configured_headunit(args)
+        else:
+            headunit = _headunit_from_options(args, overrides)
+        oemcli.log_start(headunit)
+        return headunit
 
     # The only place outside ui/ that imports it, so the commands without a
     # screen never load Qt.
     from headunit import gui
 
-    return gui.run(
-        build,
-        screenshot=args.screenshot,
-        screen=args.screen,
-        size=(width, height),
-        settle_s=args.settle,
-        language=args.language,
-        diagonal_in=args.diagonal,
-        quit_after_first_frame=args.quit_after_first_frame,
+    return oemcli.run_logged(
+        lambda: gui.run(
+            build,
+            screenshot=args.screenshot,
+            screen=args.screen,
+            size=(width, height),
+            settle_s=args.settle,
+            language=args.language,
+            diagonal_in=args.diagonal,
+            quit_after_first_frame=args.quit_after_first_frame,
+        )
     )
 
 
-def _build_run_headunit(args: argparse.Namespace, profile: Path) -> HeadUnit:
-    from headunit.app import HeadUnit, InputConfig
+def _headunit_from_options(
+    args: argparse.Namespace, overrides: dict[str, BusOverride]
+) -> HeadUnit:
+    from headunit.app import DEFAULT_LANGUAGE, HeadUnit, InputConfig
     from vehicle.cansource import BusOverride
 
+    profile = _resolve_profile(args.profile)
     if args.replay is not None:
         inputs = InputConfig(
             kind="replay", replay_path=args.replay, replay_speed=args.speed,
             replay_stop_at_s=args.stop_at,
         )
-    elif args.profile is None:
-        inputs = InputConfig(kind="demo", time_scale=args.time_scale)
     else:
-        try:
-            overrides = _bus_overrides(args.interface, args.channel)
-        except ValueError as error:
-            print(f"headunit: {error}", file=sys.stderr)
-            return EXIT_CONFIG_ERROR
         inputs = InputConfig(
             kind="bus", bus_override=overrides.pop("", BusOverride()),
             bus_overrides=overrides,
@@ -268,7 +284,7 @@ def _build_run_headunit(args: argparse.Namespace, profile: Path) -> HeadUnit:
         args.db or default_db_path(),
         inputs=inputs,
         dbc_search_path=tuple(args.dbc_path),
-        language=args.language or "zh_CN",
+        language=args.language or DEFAULT_LANGUAGE,
         parked_timeout_s=args.parked_timeout,
     )
 
@@ -400,6 +416,8 @@ def _trips_list(args: argparse.Namespace) -> int:
 
 
 def _config_check(args: argparse.Namespace) -> int:
+    if args.config is not None or args.profile is None or oemcli.is_app_config(args.profile):
+        return oemcli.check_app_config(args.config or args.profile)
     from vehicle.candecode import CanDecoder
     from vehicle.dbc import DbcError
     from vehicle.profile import ProfileError, load_profile

@@ -5,18 +5,25 @@ from __future__ import annotations
 import logging
 import sys
 
+from headunit import journal
+
 #: Below DEBUG: one line per CAN frame, off unless asked for.
 TRACE = 5
 
 
 def configure(level: str = "INFO") -> None:
-    """Send log records to stderr, where systemd's journal collects them."""
+    """Send log records to the journal under systemd, else to stderr."""
     logging.addLevelName(TRACE, "TRACE")
     numeric = TRACE if level.upper() == "TRACE" else getattr(logging, level.upper())
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
+    handler: logging.Handler
+    if journal.under_journal():
+        # Native journal fields let integrators filter on MESSAGE_ID.
+        handler = journal.JournalHandler()
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(numeric)

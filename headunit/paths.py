@@ -1,9 +1,14 @@
-"""Default locations of the head unit's data."""
+"""Default locations of the head unit's data and configuration."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+#: Configuration file read when neither ``--config`` nor the variable is set.
+SYSTEM_CONFIG_FILE = Path("/etc/headunit/headunit.toml")
+#: Environment variable naming the configuration file.
+CONFIG_ENV = "HEADUNIT_CONFIG"
 
 
 def default_data_dir() -> Path:

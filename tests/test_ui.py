@@ -588,3 +588,39 @@ def test_run_fails_without_window(qapp, headunit, tmp_path, monkeypatch, caplog)
     assert code == 1
     assert "no window was created" in caplog.text
     assert not (tmp_path / "shot.png").exists()
+
+
+def test_run_reports_ready_to_systemd(tmp_path, db_path, monkeypatch):
+    import socket
+
+    from headunit import watchdog
+    from headunit.app import HeadUnit
+    from ui import app as ui_app
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    address = str(tmp_path / "notify.sock")
+    listener.bind(address)
+    listener.settimeout(5)
+    monkeypatch.setenv("NOTIFY_SOCKET", address)
+    monkeypatch.setenv("WATCHDOG_USEC", "2000000")
+    watchdog.reset()
+    headunit = HeadUnit.demo(db_path, time_scale=20)
+    try:
+        code = ui_app.run(
+            headunit, screenshot=tmp_path / "shot.png", settle_s=1.0
+        )
+    finally:
+        headunit.stop()
+        watchdog.reset()
+    messages = []
+    listener.settimeout(0.1)
+    try:
+        while True:
+            messages.append(listener.recv(4096).decode())
+    except OSError:
+        pass
+    listener.close()
+
+    assert code == 0
+    assert any("READY=1" in message for message in messages)
+    assert any("WATCHDOG=1" in message for message in messages)

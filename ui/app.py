@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTimer, QTranslat
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtQml import QQmlApplicationEngine
 
+from headunit import watchdog
 from headunit.branding import Branding
 from headunit.display import pixels_per_dp
 from headunit.restrictions import SCREENS
@@ -429,6 +430,13 @@ def run(
             QTimer.singleShot(0, lambda: ui.attach(start()))
 
     ui.window.frameSwapped.connect(on_first_frame)
+    # systemd restarts the service when these pings stop. They come from a
+    # timer of the UI thread, so a frozen event loop stops them.
+    watchdog_timer = QTimer(ui.engine)
+    watchdog_timer.setInterval(watchdog.ping_interval_ms())
+    watchdog_timer.timeout.connect(watchdog.ping)
+    watchdog_timer.start()
+    watchdog.ping()  # The first ping also reports READY=1.
     if screenshot is not None:
         _ScreenshotTrigger(ui, Path(screenshot), settle_s, size)
     logger.info("UI started on the %s screen (%dx%d)", screen, *size)
