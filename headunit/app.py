@@ -15,11 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import assets
-from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
+from headunit.charging import ChargingRecorder
+from headunit.recorder import TripRecorder
 from headunit.state import Snapshot, VehicleState
 from headunit.tips import Tip, best_tip, load_tips
+from headunit.tripconfig import TripConfigError, TripSettings
+from headunit.tripstatus import TripLogStatus, rate_trip, trip_log_status
+from headunit.tripwriter import TripWriter
+from sync.retention import enforce_budget
 from sync.store import Store
-from sync.triplog import TripLog
+from sync.triplog import TripLog, TripSummary
+from vehicle import vss
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
 from vehicle.dbc import DbcError
@@ -59,7 +65,8 @@ class HeadUnit:
         inputs: InputConfig | None = None,
         dbc_search_path: tuple[Path, ...] = (),
         language: str = DEFAULT_LANGUAGE,
-        parked_timeout_s: float = DEFAULT_PARKED_TIMEOUT_S,
+        parked_timeout_s: float | None = None,
+        trip_settings: TripSettings | None = None,
     ) -> None:
         self.inputs = inputs or InputConfig()
         self.language = language
@@ -70,12 +77,24 @@ class HeadUnit:
         self.decoder: CanDecoder | None = None
         self.profile = self._load_profile(profile_path, dbc_search_path)
 
+        self.trip_settings = self._load_trip_settings(trip_settings)
         self.store = Store(db_path)
-        self.trip_log = TripLog(self.store)
+        self.trip_log = TripLog(self.store, car_consumption_path=vss.CAR_TRIP_CONSUMPTION)
+        self.trip_writer = TripWriter(self.trip_log, self.profile.vehicle_id)
         self.recorder = TripRecorder(
-            self.state, self.trip_log, self.profile, parked_timeout_s=parked_timeout_s
+            self.state,
+            self.trip_log,
+            self.profile,
+            parked_timeout_s=parked_timeout_s,
+            settings=self.trip_settings,
+            writer=self.trip_writer,
+        )
+        self.charging_recorder = ChargingRecorder(
+            self.trip_writer, self.profile, self.recorder.settings
         )
         self.state.add_observer(self.recorder.on_updates)
+        self.state.add_observer(self.charging_recorder.on_updates)
+        self.storage_warning: str | None = None
         self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
 
         self._can_source: CanSource | None = None
@@ -96,18 +115,33 @@ class HeadUnit:
 
     @property
     def trips_version(self) -> int:
-        """Grows whenever a trip starts or closes."""
-        return self.recorder.trips_version
+        """Grows whenever a trip starts, gets a sample, or closes, or a charge does."""
+        return self.recorder.trips_version + self.charging_recorder.sessions_version
+
+    @property
+    def trip_log_status(self) -> TripLogStatus:
+        """What the trips screen shows about recording: running, held, storage."""
+        return trip_log_status(self)
+
+    def rate_trip(self, trip_id: str, **rating: object) -> TripSummary:
+        """Rate a drive and the car, tag it and set its purpose, only while parked.
+
+        Takes the keyword arguments of ``TripLog.rate_trip``; raises
+        ``RatingWhileMovingError`` while the car moves and ``TripLogError``
+        for invalid values.
+        """
+        return rate_trip(self, trip_id, **rating)
 
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
         return best_tip(self.tips, snapshot, self.profile.powertrain)
 
     def start(self) -> None:
-        """Recover unfinished trips, then start reading the vehicle."""
-        recovered = self.trip_log.recover_open_trips(self.profile.fuel_tank_l)
-        if recovered:
-            self.recorder.trips_version += 1
+        """Take over unfinished trips and charges, then start reading the vehicle."""
+        self.recorder.adopt_open_trips(self.trip_log.open_trips())
+        self.trip_log.recover_open_charging()
+        self.check_storage()
+        threading.Thread(target=self._tick, name="trip-tick", daemon=True).start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -143,7 +177,40 @@ class HeadUnit:
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         self.recorder.finish("shutdown")
+        self.charging_recorder.finish("shutdown")
         self.store.close()
+
+    def check_storage(self) -> None:
+        """Keep the database within the storage budget; set ``storage_warning``."""
+        try:
+            report = enforce_budget(
+                self.store, int(self.trip_settings.storage_budget_mb * 1_000_000)
+            )
+        except Exception as error:  # the budget must never stop recording
+            logger.error("storage budget check failed: %s", error)
+            return
+        self.storage_warning = report.warning
+
+    def _load_trip_settings(self, settings: TripSettings | None) -> TripSettings:
+        settings = settings or TripSettings()
+        try:
+            return settings.with_profile(self.profile.source)
+        except TripConfigError as error:
+            self._config_error(error)
+            return settings
+
+    def _tick(self) -> None:
+        closed_version = -1
+        while not self._stop.wait(1.0):
+            now = self.state.now
+            if now:
+                self.recorder.tick(now)
+                self.charging_recorder.tick(now)
+            # Trips closed since the last check may have pushed the database
+            # past its budget.
+            if self.recorder.trip_id is None and closed_version != self.trips_version:
+                closed_version = self.trips_version
+                self.check_storage()
 
     def _load_profile(
         self, profile_path: Path, dbc_search_path: tuple[Path, ...]

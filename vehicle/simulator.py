@@ -78,9 +78,12 @@ class ElectricCarModel:
     drive_efficiency: float = 0.90
     regen_efficiency: float = 0.65
     auxiliary_w: float = 600.0
+    climate_w: float = 400.0
     consumption_kwh_per_km: float = 0.155
     speed_kmh: float = 0.0
     power_w: float = 0.0
+    trip_energy_kwh: float = 0.0
+    trip_distance_km: float = 0.0
 
     def step(self, speed_kmh: float, dt: float) -> None:
         """Advance the model by ``dt`` seconds to the new ``speed_kmh``."""
@@ -100,11 +103,20 @@ class ElectricCarModel:
         self.power_w = battery_w + self.auxiliary_w
         self.soc_percent -= self.power_w * dt / 3600 / 1000 / self.capacity_kwh * 100
         self.odometer_km += v * dt / 1000
+        self.trip_energy_kwh += self.power_w * dt / 3_600_000
+        self.trip_distance_km += v * dt / 1000
         self.speed_kmh = speed_kmh
 
     @property
     def range_km(self) -> float:
         return self.soc_percent / 100 * self.capacity_kwh / self.consumption_kwh_per_km
+
+    @property
+    def trip_consumption_kwh_per_100km(self) -> float:
+        """The car's own trip figure: energy per 100 km since it was switched on."""
+        if self.trip_distance_km < 0.1:
+            return 0.0
+        return self.trip_energy_kwh / self.trip_distance_km * 100
 
 
 def speed_at(cycle: tuple[Phase, ...], t: float) -> tuple[float, int, bool]:
@@ -181,6 +193,11 @@ class DemoCar:
             vss.RANGE: model.range_km * 1000,
             vss.OUTSIDE_TEMPERATURE: model.outside_temperature_c,
             vss.ODOMETER: model.odometer_km,
+            vss.LOW_VOLTAGE_SYSTEM_STATE: "ON",
+            vss.IS_CHARGING: False,
+            vss.CHARGING_TYPE: "NONE",
+            vss.HVAC_POWER: model.climate_w,
+            vss.CAR_TRIP_CONSUMPTION: model.trip_consumption_kwh_per_100km,
         }
 
     def _encode(self, outgoing: _Outgoing, values: dict[str, Any], timestamp: float) -> can.Message:

@@ -39,6 +39,17 @@ LONGITUDE = "Vehicle.CurrentLocation.Longitude"
 HEADING = "Vehicle.CurrentLocation.Heading"
 DTC_LIST = "Vehicle.OBD.DTCList"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+LOW_VOLTAGE_SYSTEM_STATE = "Vehicle.LowVoltageSystemState"
+TRIP_METER = "Vehicle.TripMeterReading"
+# NOTE: the next three leaves are not in the VSS 4.x standard catalogue.
+# They are this project's overlay, named the way a VSS overlay would add
+# them, because the standard has no leaf for these values.
+CHARGING_TYPE = "Vehicle.Powertrain.TractionBattery.Charging.ChargingType"
+HVAC_POWER = "Vehicle.Cabin.HVAC.PowerConsumption"
+CAR_TRIP_CONSUMPTION = "Vehicle.Powertrain.TractionBattery.TripAverageConsumption"
+
+# VSS values of Vehicle.LowVoltageSystemState in which the car can drive.
+POWER_STATES_ON = ("ON", "START")
 
 # VSS encodes the selected gear as int8: negative for reverse, 0 for
 # neutral, 126 for park and 127 for drive.
@@ -67,6 +78,13 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(HEADING, "degrees", "double", "Heading over ground", 5.0),
         VssSignal(DTC_LIST, "", "string[]", "Diagnostic trouble codes present", 60.0),
         VssSignal(IS_CHARGING, "", "boolean", "Traction battery is charging", 10.0),
+        VssSignal(LOW_VOLTAGE_SYSTEM_STATE, "", "string",
+                  "Supply state of the control units: UNDEFINED, LOCK, OFF, ACC, ON, START", 5.0),
+        VssSignal(TRIP_METER, "km", "float", "Trip meter reading", 10.0),
+        VssSignal(CHARGING_TYPE, "", "string", "Charging current type: NONE, AC, DC, FAULT", 10.0),
+        VssSignal(HVAC_POWER, "W", "float", "Electric power drawn by heating and air conditioning", 10.0),
+        VssSignal(CAR_TRIP_CONSUMPTION, "kWh/100km", "float",
+                  "Average consumption of the current trip as the car computes it", 10.0),
     )
 }
 
