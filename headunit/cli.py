@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 import assets
-from headunit import logs
+from headunit import logs, tripcli
 from headunit.app import HeadUnit, InputConfig
 from headunit.paths import default_db_path
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
@@ -97,6 +97,7 @@ def _build_parser() -> argparse.ArgumentParser:
                          help=f"database file (default: {default_db_path()})")
     listing.add_argument("--limit", type=int, default=50, help="most trips listed")
     listing.set_defaults(handler=_trips_list)
+    tripcli.add_trip_commands(trip_commands)
 
     config = commands.add_parser("config", help="check configuration files")
     config_commands = config.add_subparsers(title="config commands", metavar="COMMAND")
