@@ -42,6 +42,11 @@ SAMPLE_COLUMNS = (
     "logged",
 )
 
+_INSERT_SAMPLE = (
+    f"insert or replace into samples (trip_id, t, {', '.join(SAMPLE_COLUMNS)}) "
+    f"values ({', '.join('?' * (len(SAMPLE_COLUMNS) + 2))})"
+)
+
 #: Trip purposes of a driver's logbook.
 PURPOSES = ("private", "business", "commute")
 #: Kinds of gap: why part of a drive has no data.
@@ -214,13 +219,16 @@ class TripLog:
         """Store several samples of one trip in one transaction."""
         rows = []
         for t, values in samples:
-            row = {"trip_id": trip_id, "t": t}
-            row.update({name: values.get(name) for name in SAMPLE_COLUMNS})
-            if isinstance(row["logged"], (list, tuple)):
-                row["logged"] = json.dumps(list(row["logged"]), separators=(",", ":"))
+            row = [trip_id, t]
+            row += [values.get(name) for name in SAMPLE_COLUMNS]
+            logged = row[-1]
+            if isinstance(logged, (list, tuple)):
+                row[-1] = json.dumps(list(logged), separators=(",", ":"))
             rows.append(row)
+        # Plain SQL rather than sqlite-utils' insert_all, which reads the
+        # table's columns on every call: this runs once a second.
         with self.store.write() as db:
-            db["samples"].insert_all(rows, replace=True)
+            db.conn.executemany(_INSERT_SAMPLE, rows)
 
     def add_event(
         self,
