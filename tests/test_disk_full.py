@@ -93,3 +93,25 @@ def test_disk_full_pauses_and_resumes(small_filesystem: Path) -> None:
     assert times[-1] - times[0] >= trips[0].duration_s
     assert max(b - a for a, b in zip(times, times[1:])) <= 1.0 + 1e-6
     assert integrity(db_path) == "ok"
+
+
+def test_full_queue_drops_oldest_samples_as_gap(small_filesystem: Path) -> None:
+    db_path = small_filesystem / "headunit.db"
+    rig = make_rig(db_path)
+    rig.recorder.writer.max_queued_samples = 30
+    rig.drive([(5, 0), (20, 50)])
+    filler = fill_disk(small_filesystem)
+    # 100 s at 1 Hz while only 30 samples fit in memory.
+    rig.drive([(100, 50)])
+    dropped = rig.recorder.status.dropped_samples
+    filler.unlink()
+    rig.drive([(10, 50), (70, 0)])
+
+    trip = rig.log.recent()[0]
+    gaps = rig.log.gaps(trip.id)
+    rig.close()
+
+    assert dropped >= 65
+    assert [gap["kind"] for gap in gaps] == ["storage_full"]
+    assert gaps[0]["end_t"] - gaps[0]["start_t"] == pytest.approx(dropped - 1, abs=1)
+    assert trip.status == "closed"
