@@ -1,9 +1,9 @@
 """Events of the driving experience log, detected from vehicle signals.
 
-Harsh braking and acceleration come from the speed signal's change over
-about one second; DTCs from the difference between two DTC lists; low
-energy from the state of charge or fuel level; GPS loss from the age of
-the last position. Each detector fires once per episode and re-arms when
+Harsh braking and acceleration come from the change of speed over about
+one second. DTC events come from the difference between two DTC lists,
+low energy from the state of charge or fuel level, and GPS loss from the
+age of the last position. Each detector fires once per episode and re-arms when
 the value is back in range, so one long brake is one event.
 """
 
@@ -131,7 +131,7 @@ class EventDetector:
         if self._low_energy_armed and level < threshold:
             self._low_energy_armed = False
             source = "battery" if path == vss.SOC_DISPLAYED else "fuel"
-            return [Event(t, "low_energy", round(level, 1), {"source": source})]
+            return [Event(t, "low_energy", level, {"source": source})]
         if not self._low_energy_armed and level >= threshold + LOW_ENERGY_HYSTERESIS_PERCENT:
             self._low_energy_armed = True
         return []

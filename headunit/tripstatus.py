@@ -1,4 +1,4 @@
-"""What the trips screen shows about the log, and the parked-only rating."""
+"""Status of the trip log for the trips screen, and rating only while parked."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ class RatingWhileMovingError(RuntimeError):
 class TripLogStatus:
     """State of the driving experience log for the screen.
 
-    ``writer`` says whether writes reach the disk (``ok`` False: disk full
-    or locked, recording held in memory); ``storage_warning`` is set when
-    the storage budget is nearly used up by data that must be kept.
+    ``writer.ok`` is False while writes fail (disk full or database
+    locked) and recording is kept in memory. ``storage_warning`` is set
+    when data that must be kept nearly fills the storage budget.
     """
 
     recording_trip: str | None

@@ -1,8 +1,8 @@
 """Exports of the driving experience log: GPX 1.1, CSV, JSON and a logbook.
 
 Samples are read in chunks (``TripLog.iter_samples``), each chunk its own
-short read, so an export of a long history running beside the recorder
-never holds a snapshot that keeps its writes waiting. ``progress`` is
+short read. So an export of a long history beside the recorder never
+keeps a read snapshot open that would make its writes wait. ``progress`` is
 called with (samples done, samples in total) as the export goes.
 """
 

@@ -1,8 +1,8 @@
 """Trips, their 1 Hz samples, events and gaps, and charging sessions.
 
 A trip's summary is always computed from the rows that reached the disk
-(``sync.tripsummary``), so a trip cut short by a power loss is closed at
-the next start from what was written, and never from values held only in
+(``sync.tripsummary``). So a trip cut short by a power loss is closed at
+the next start from what was written, never from values kept only in
 memory. Every write method is one short transaction.
 """
 
@@ -452,8 +452,8 @@ class TripLog:
         """Store the driver's stars (1 to 5), tags and logbook purpose of a closed trip.
 
         Raises ``TripLogError`` for an unknown or still recording trip, a
-        rating outside 1 to 5, or a purpose not in ``PURPOSES``. Whether the
-        car stands still is the caller's check (``HeadUnit.rate_trip``).
+        rating outside 1 to 5, or a purpose not in ``PURPOSES``. The caller
+        checks that the car is parked (``HeadUnit.rate_trip``).
         """
         trip = self.get(trip_id)
         if trip.status != CLOSED:
@@ -583,8 +583,8 @@ class TripLog:
     ) -> Iterator[dict[str, Any]]:
         """Yield a trip's samples in time order, reading ``chunk_size`` rows at a time.
 
-        Each chunk is its own short read, so a long export never holds a
-        snapshot that would keep the recorder's writes waiting.
+        Each chunk is its own short read, so a long export never keeps a
+        read snapshot open that would make the recorder's writes wait.
         """
         last_t = float("-inf")
         while True:

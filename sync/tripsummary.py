@@ -48,8 +48,8 @@ def summarise(
         "fuel_l_per_100km": None,
     }
     if count == 0 and trip.get("samples_state") in ("thinned", "evicted"):
-        # Samples were evicted under the storage budget: keep what the
-        # summary said when the trip closed.
+        # Samples were evicted under the storage budget, so the summary
+        # stored when the trip closed stays as it is.
         return {"ended_at": trip.get("ended_at") or end}
 
     first_lat, first_lon = _first_position(db, trip_id)
@@ -102,7 +102,10 @@ def _energy_split(db: Any, trip_id: str) -> dict[str, float | None]:
         }
     has_climate = any(row[3] is not None for row in rows)
     driving = climate = standby = 0.0
-    previous = None
+    # The trip's energy counts from zero at its start, which the first
+    # sample may follow by a moment.
+    first = rows[0]
+    previous: tuple[Any, ...] | None = (first[0], first[1], 0.0, first[3])
     for t, speed, energy, climate_w in rows:
         if energy is None:
             continue

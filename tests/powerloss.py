@@ -3,11 +3,11 @@
 A replayed drive (the demo car's stop-and-go cycle without its final
 park, repeated) is fed through the real recorder and store in a child
 process forked from this one, many times faster than real time. The
-parent kills the child with SIGKILL after a random delay, checks the
-database with ``PRAGMA integrity_check``, measures how many seconds of
-fed input are missing from the stored samples, and starts the next child
-a few simulated seconds later, as a head unit restarting while the car
-drives on. After the last kill a final child parks the car so the trip
+parent kills the child with SIGKILL after a random delay and checks the
+database with ``PRAGMA integrity_check``. It measures how many seconds
+of fed input are missing from the stored samples. Then it starts the
+next child a few simulated seconds later, as a head unit that restarts
+while the car drives on. After the last kill a final child parks the car so the trip
 closes. The drive must come out as one trip with an ``app_not_running``
 gap per restart.
 """

@@ -77,7 +77,8 @@ def test_csv_and_json_export_one_trip(two_trips: Path, capsys) -> None:
                                       "json", "--db", str(two_trips)], capsys)
     document = json.loads(out_json)
 
-    assert code == 0 and code_json == 0
+    assert code == 0
+    assert code_json == 0
     assert len(rows) == samples
     assert rows[0]["trip_id"] == trip.id
     assert rows[0]["time"].endswith("Z")
