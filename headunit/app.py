@@ -178,6 +178,10 @@ class HeadUnit:
             self._replay_thread.join(timeout=10)
         self.recorder.finish("shutdown")
         self.charging_recorder.finish("shutdown")
+        status = self.trip_writer.status
+        if not status.ok:
+            logger.error("stopping with %d trip log writes not stored: %s",
+                         status.queued, status.last_error)
         self.store.close()
 
     def check_storage(self) -> None:

@@ -33,6 +33,17 @@ FLUSH_BATCH = 600
 
 WRITE_ERRORS = (sqlite3.Error, OSError, StoreError)
 
+_TABLES = {
+    "sample": "samples",
+    "start_trip": "trips",
+    "close_trip": "trips",
+    "add_event": "events",
+    "add_gap": "gaps",
+    "start_charging": "charging_sessions",
+    "update_charging": "charging_sessions",
+    "close_charging": "charging_sessions",
+}
+
 
 @dataclass(frozen=True)
 class WriterStatus:
@@ -122,13 +133,14 @@ class TripWriter:
         with self._lock:
             while self._queue:
                 write = self._queue[0]
+                started = time.monotonic()
                 try:
                     if write.method == "sample":
                         self._write_samples()
                         continue
                     getattr(self.log, write.method)(**write.kwargs)
                 except WRITE_ERRORS as error:
-                    self._failed(write.method, error)
+                    self._failed(write.method, error, time.monotonic() - started)
                     return False
                 self._queue.popleft()
             if self._failing_since is not None:
@@ -163,14 +175,14 @@ class TripWriter:
                 extent[1] = max(extent[1], write.kwargs["t"])
                 return
 
-    def _failed(self, method: str, error: Exception) -> None:
+    def _failed(self, method: str, error: Exception, waited_s: float) -> None:
         self.failed_attempts += 1
         text = str(error) or type(error).__name__
         if self._failing_since is None or text != self._last_error:
             logger.error(
-                "trip log write %s failed: %s; %d writes held in memory "
-                "and retried with the next one",
-                method, text, len(self._queue),
+                "trip log write %s (table %s) failed after %.1f s: %s; %d writes "
+                "kept in memory and retried with the next one",
+                method, _TABLES.get(method, "?"), waited_s, text, len(self._queue),
             )
         if self._failing_since is None:
             self._failing_since = time.time()

@@ -42,9 +42,11 @@ class BudgetReport:
 
 def used_bytes(store: Store) -> int:
     """Bytes of the database pages in use (file pages minus free pages)."""
-    page_size = store.db.execute("PRAGMA page_size").fetchone()[0]
-    page_count = store.db.execute("PRAGMA page_count").fetchone()[0]
-    free = store.db.execute("PRAGMA freelist_count").fetchone()[0]
+    # Through Store.query, which takes the store's lock: the recorder may
+    # write on the same connection from another thread.
+    page_size = store.query("PRAGMA page_size")[0]["page_size"]
+    page_count = store.query("PRAGMA page_count")[0]["page_count"]
+    free = store.query("PRAGMA freelist_count")[0]["freelist_count"]
     return page_size * (page_count - free)
 
 

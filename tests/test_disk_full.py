@@ -115,3 +115,33 @@ def test_full_queue_drops_oldest_samples_as_gap(small_filesystem: Path) -> None:
     assert [gap["kind"] for gap in gaps] == ["storage_full"]
     assert gaps[0]["end_t"] - gaps[0]["start_t"] == pytest.approx(dropped - 1, abs=1)
     assert trip.status == "closed"
+
+
+def test_headunit_status_shows_full_disk(small_filesystem: Path) -> None:
+    from headunit.app import HeadUnit
+    from vehicle import vss
+    from vehicle.signals import SignalUpdate
+
+    headunit = HeadUnit.demo(small_filesystem / "headunit.db", parked_timeout_s=30)
+    t = 1_750_000_000.0
+
+    def feed(seconds: float, speed: float) -> None:
+        nonlocal t
+        for _ in range(round(seconds * 10)):
+            headunit.state.update([SignalUpdate(vss.SPEED, speed, t)])
+            t += 0.1
+
+    feed(20, 40)
+    filler = fill_disk(small_filesystem)
+    feed(10, 40)
+    full = headunit.trip_log_status
+    filler.unlink()
+    feed(5, 40)
+    back = headunit.trip_log_status
+    headunit.recorder.finish("end of input")
+    headunit.store.close()
+
+    assert full.recording_trip is not None
+    assert full.warning is not None
+    assert "cannot be written" in full.warning
+    assert back.warning is None
