@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import assets
@@ -198,10 +198,15 @@ class HeadUnit:
     def _load_trip_settings(self, settings: TripSettings | None) -> TripSettings:
         settings = settings or TripSettings()
         try:
-            return settings.with_profile(self.profile.source)
+            settings = settings.with_profile(self.profile.source)
         except TripConfigError as error:
             self._config_error(error)
-            return settings
+        # The car's own trip figure is shown beside ours whenever the
+        # profile maps it, so it is logged even if [trips] omits it.
+        path = vss.CAR_TRIP_CONSUMPTION
+        if self.profile.provides(path) and path not in settings.logged_paths:
+            settings = replace(settings, logged_paths=(*settings.logged_paths, path))
+        return settings
 
     def _tick(self) -> None:
         closed_version = -1

@@ -15,6 +15,7 @@ from headunit import logs, tripcli
 from headunit.app import HeadUnit, InputConfig
 from headunit.paths import default_db_path
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
+from headunit.tripconfig import TripConfigError, TripSettings, load_trip_settings
 from sync.store import Store
 from sync.triplog import TripLog, TripSummary
 from vehicle import vss
@@ -123,10 +124,19 @@ def _add_vehicle_options(parser: argparse.ArgumentParser, profile_required: bool
                              "the profile's own folder (repeatable)")
     parser.add_argument("--db", type=Path, default=None,
                         help=f"database file (default: {default_db_path()})")
-    parser.add_argument("--parked-timeout", type=float, default=DEFAULT_PARKED_TIMEOUT_S,
+    parser.add_argument("--parked-timeout", type=float, default=None,
                         metavar="SECONDS",
-                        help="standstill after which a trip ends (default: "
-                             f"{DEFAULT_PARKED_TIMEOUT_S:.0f})")
+                        help="standstill in P after which a trip ends (default: "
+                             f"{DEFAULT_PARKED_TIMEOUT_S:.0f}, or the trip settings)")
+    tripcli.add_trip_settings_option(parser)
+
+
+def _trip_settings(args: argparse.Namespace) -> TripSettings:
+    try:
+        return load_trip_settings(args.trip_settings)
+    except TripConfigError as error:
+        print(f"headunit: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG_ERROR) from None
 
 
 def _resolve_profile(path: Path | None) -> Path:
@@ -165,6 +175,7 @@ def _run(args: argparse.Namespace) -> int:
         dbc_search_path=tuple(args.dbc_path),
         language=args.language,
         parked_timeout_s=args.parked_timeout,
+        trip_settings=_trip_settings(args),
     )
     # The only place outside ui/ that imports it, so the commands without a
     # screen never load Qt.
@@ -190,6 +201,7 @@ def _replay(args: argparse.Namespace) -> int:
         inputs=InputConfig(kind="replay", replay_path=args.log, replay_speed=args.speed),
         dbc_search_path=tuple(args.dbc_path),
         parked_timeout_s=args.parked_timeout,
+        trip_settings=_trip_settings(args),
     )
     if headunit.config_errors:
         for error in headunit.config_errors:
