@@ -100,6 +100,7 @@ class HeadUnit:
         self._can_source: CanSource | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
+        self._tick_thread: threading.Thread | None = None
         self._stop = threading.Event()
 
     @classmethod
@@ -120,7 +121,7 @@ class HeadUnit:
 
     @property
     def trip_log_status(self) -> TripLogStatus:
-        """What the trips screen shows about recording: running, held, storage."""
+        """Status of the trip log for the trips screen: recording, held writes, storage."""
         return trip_log_status(self)
 
     def rate_trip(self, trip_id: str, **rating: object) -> TripSummary:
@@ -141,7 +142,10 @@ class HeadUnit:
         self.recorder.adopt_open_trips(self.trip_log.open_trips())
         self.trip_log.recover_open_charging()
         self.check_storage()
-        threading.Thread(target=self._tick, name="trip-tick", daemon=True).start()
+        self._tick_thread = threading.Thread(
+            target=self._tick, name="trip-tick", daemon=True
+        )
+        self._tick_thread.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -176,6 +180,8 @@ class HeadUnit:
             self._can_source.stop()
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
+        if self._tick_thread is not None:
+            self._tick_thread.join(timeout=5)
         self.recorder.finish("shutdown")
         self.charging_recorder.finish("shutdown")
         status = self.trip_writer.status
