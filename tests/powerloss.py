@@ -34,8 +34,8 @@ from vehicle.profile import load_profile
 from vehicle.signals import SignalUpdate
 from vehicle.simulator import STOP_AND_GO, speed_at
 
-#: The cycle without its parked phases at both ends, so it repeats as one drive.
-DRIVE_CYCLE = STOP_AND_GO[1:-1]
+#: The cycle without its parked phases, so it repeats as one drive.
+DRIVE_CYCLE = tuple(phase for phase in STOP_AND_GO if phase.gear != vss.GEAR_PARK)
 CYCLE_S = sum(phase.duration_s for phase in DRIVE_CYCLE)
 START_T = 1_750_000_000.0
 UPDATE_STEP_S = 0.1

@@ -33,6 +33,8 @@ class Phase:
     duration_s: float
     end_speed_kmh: float
     gear: int = vss.GEAR_DRIVE
+    #: Vehicle.LowVoltageSystemState during the phase.
+    power_state: str = "ON"
 
 
 #: About four minutes of town driving with queues and red lights.
@@ -55,7 +57,8 @@ STOP_AND_GO: tuple[Phase, ...] = (
     Phase("pull away", 9, 38),
     Phase("cruise", 22, 36),
     Phase("brake", 7, 0),
-    Phase("parked", 30, 0, vss.GEAR_PARK),
+    Phase("parked", 20, 0, vss.GEAR_PARK),
+    Phase("switched off", 10, 0, vss.GEAR_PARK, "OFF"),
 )
 
 
@@ -119,6 +122,16 @@ class ElectricCarModel:
         return self.trip_energy_kwh / self.trip_distance_km * 100
 
 
+def phase_at(cycle: tuple[Phase, ...], t: float) -> Phase:
+    """Return the phase of the cycle at ``t`` seconds; the last one after its end."""
+    elapsed = 0.0
+    for phase in cycle:
+        elapsed += phase.duration_s
+        if t < elapsed:
+            return phase
+    return cycle[-1]
+
+
 def speed_at(cycle: tuple[Phase, ...], t: float) -> tuple[float, int, bool]:
     """Return the speed, gear and whether the cycle ended, at ``t`` seconds."""
     start_speed = 0.0
@@ -174,7 +187,7 @@ class DemoCar:
         while True:
             speed, gear, ended = speed_at(self.cycle, t)
             self.model.step(speed, step_s)
-            values = self._vss_values(gear)
+            values = self._vss_values(gear, phase_at(self.cycle, t).power_state)
             for outgoing in self._outgoing.values():
                 if t + 1e-9 >= outgoing.due:
                     outgoing.due += outgoing.period_s
@@ -183,7 +196,7 @@ class DemoCar:
                 return
             t += step_s
 
-    def _vss_values(self, gear: int) -> dict[str, Any]:
+    def _vss_values(self, gear: int, power_state: str) -> dict[str, Any]:
         model = self.model
         return {
             vss.SPEED: model.speed_kmh,
@@ -193,7 +206,7 @@ class DemoCar:
             vss.RANGE: model.range_km * 1000,
             vss.OUTSIDE_TEMPERATURE: model.outside_temperature_c,
             vss.ODOMETER: model.odometer_km,
-            vss.LOW_VOLTAGE_SYSTEM_STATE: "ON",
+            vss.LOW_VOLTAGE_SYSTEM_STATE: power_state,
             vss.IS_CHARGING: False,
             vss.CHARGING_TYPE: "NONE",
             vss.HVAC_POWER: model.climate_w,
