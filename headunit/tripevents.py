@@ -110,7 +110,11 @@ class EventDetector:
         if isinstance(value, str):
             codes = frozenset(code.strip() for code in value.split(",") if code.strip())
         else:
-            codes = frozenset(str(code) for code in (value or ()))
+            # python-OBD reports (code, description) pairs; keep the code.
+            codes = frozenset(
+                str(code[0] if isinstance(code, (tuple, list)) else code)
+                for code in (value or ())
+            )
         previous, self._dtcs = self._dtcs, codes
         if previous is None:
             # The first list seen: codes already stored count as appearing now,

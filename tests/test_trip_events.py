@@ -62,7 +62,7 @@ def test_dtc_appearing_and_clearing(db_path: Path) -> None:
     rig = make_rig(db_path, SETTINGS)
     rig.drive([(5, 0), (10, 30)], dtcs=[])
     rig.drive([(10, 30)], dtcs=["P0A80"])
-    rig.drive([(10, 30)], dtcs=["P0A80", "U0100"])
+    rig.drive([(10, 30)], dtcs=[("P0A80", "Hybrid battery"), ("U0100", "Lost ECM")])
     rig.drive([(5, 30), (70, 0)], dtcs=["U0100"])
 
     trip = rig.log.recent()[0]
