@@ -32,13 +32,36 @@ from tests.conftest import DEMO_PROFILE
 from vehicle import vss
 from vehicle.profile import load_profile
 from vehicle.signals import SignalUpdate
-from vehicle.simulator import STOP_AND_GO, speed_at
+from vehicle.simulator import STOP_AND_GO, Phase, phase_at, speed_at
 
-#: The cycle without its parked phases, so it repeats as one drive.
-DRIVE_CYCLE = tuple(phase for phase in STOP_AND_GO if phase.gear != vss.GEAR_PARK)
-CYCLE_S = sum(phase.duration_s for phase in DRIVE_CYCLE)
 START_T = 1_750_000_000.0
 UPDATE_STEP_S = 0.1
+
+
+class Drive:
+    """A cycle repeated without end, with the odometer as the integral of speed."""
+
+    def __init__(self, cycle: tuple[Phase, ...]) -> None:
+        self.cycle = cycle
+        self.cycle_s = sum(phase.duration_s for phase in cycle)
+        steps = round(self.cycle_s / UPDATE_STEP_S)
+        self._distance_km = [0.0]
+        for step in range(steps):
+            speed, _, _ = speed_at(cycle, step * UPDATE_STEP_S)
+            self._distance_km.append(
+                self._distance_km[-1] + speed / 3600 * UPDATE_STEP_S
+            )
+
+    def odometer_km(self, elapsed: float) -> float:
+        laps, within = divmod(elapsed, self.cycle_s)
+        index = min(round(within / UPDATE_STEP_S), len(self._distance_km) - 1)
+        return 20_000.0 + laps * self._distance_km[-1] + self._distance_km[index]
+
+
+#: The demo cycle without its parked phases: one drive that never ends.
+ONE_DRIVE = Drive(tuple(phase for phase in STOP_AND_GO if phase.gear != vss.GEAR_PARK))
+#: The whole demo cycle: a trip per lap, each ending when the car is switched off.
+MANY_TRIPS = Drive(STOP_AND_GO)
 #: Simulated seconds the car drives on while the app restarts.
 RESTART_GAP_S = 2.0
 #: Simulated seconds per wall-clock second in a child.
@@ -55,6 +78,8 @@ class KillReport:
     trips: list[dict] = field(default_factory=list)
     gaps: int = 0
     wall_s: float = 0.0
+    #: Odometer distance of the whole replayed drive, restarts included.
+    driven_km: float = 0.0
 
     @property
     def max_loss_s(self) -> float:
@@ -65,22 +90,24 @@ class KillReport:
         return sum(self.losses_s) / len(self.losses_s) if self.losses_s else 0.0
 
 
-def drive_updates(t: float) -> list[SignalUpdate]:
+def drive_updates(drive: Drive, t: float) -> list[SignalUpdate]:
     """Return the signals of the replayed drive at simulated time ``t``."""
     elapsed = t - START_T
-    speed, _, _ = speed_at(DRIVE_CYCLE, elapsed % CYCLE_S)
-    odometer = 20_000.0 + elapsed * 0.011  # about 40 km/h on average
+    within = elapsed % drive.cycle_s
+    speed, gear, _ = speed_at(drive.cycle, within)
     return [
         SignalUpdate(vss.SPEED, speed, t),
         SignalUpdate(vss.BATTERY_POWER, 2_000.0 + speed * 150.0, t),
-        SignalUpdate(vss.ODOMETER, odometer, t),
+        SignalUpdate(vss.ODOMETER, drive.odometer_km(elapsed), t),
         SignalUpdate(vss.LATITUDE, 48.0 + elapsed * 1e-5, t),
         SignalUpdate(vss.LONGITUDE, 11.0, t),
-        SignalUpdate(vss.LOW_VOLTAGE_SYSTEM_STATE, "ON", t),
+        SignalUpdate(vss.SELECTED_GEAR, gear, t),
+        SignalUpdate(vss.LOW_VOLTAGE_SYSTEM_STATE,
+                     phase_at(drive.cycle, within).power_state, t),
     ]
 
 
-def run_child(db_path: str, start_t: float, end_t: float, pace: float,
+def run_child(db_path: str, drive: Drive, start_t: float, end_t: float, pace: float,
               fed, park_s: float = 0.0) -> None:
     """Record the drive from ``start_t`` to ``end_t``; ``fed`` tracks the input.
 
@@ -92,7 +119,7 @@ def run_child(db_path: str, start_t: float, end_t: float, pace: float,
     log = TripLog(store)
     state = VehicleState()
     recorder = TripRecorder(state, log, profile,
-                            settings=TripSettings(parked_timeout_s=60))
+                            settings=TripSettings(parked_timeout_s=30))
     recorder.adopt_open_trips(log.open_trips())
     state.add_observer(recorder.on_updates)
     wall_start = time.monotonic()
@@ -102,18 +129,19 @@ def run_child(db_path: str, start_t: float, end_t: float, pace: float,
         if delay > 0:
             time.sleep(delay)
         fed.value = t
-        state.update(drive_updates(t))
+        state.update(drive_updates(drive, t))
         t += UPDATE_STEP_S
     parked_until = t + park_s
     while t < parked_until:
         state.update([SignalUpdate(vss.SPEED, 0.0, t),
+                      SignalUpdate(vss.SELECTED_GEAR, vss.GEAR_PARK, t),
                       SignalUpdate(vss.LOW_VOLTAGE_SYSTEM_STATE, "ON", t)])
         t += UPDATE_STEP_S
     recorder.finish("end of input")
     store.close()
 
 
-def run_kills(db_path: Path, kills: int, seed: int = 1,
+def run_kills(db_path: Path, kills: int, seed: int = 1, drive: Drive = ONE_DRIVE,
               pace: float = DEFAULT_PACE, max_delay_s: float = 0.25) -> KillReport:
     """Kill ``kills`` recording children at random moments; return the figures."""
     context = multiprocessing.get_context("fork")
@@ -124,7 +152,8 @@ def run_kills(db_path: Path, kills: int, seed: int = 1,
     for _ in range(kills):
         fed = context.Value("d", -1.0, lock=False)
         child = context.Process(
-            target=run_child, args=(str(db_path), position, float("inf"), pace, fed)
+            target=run_child,
+            args=(str(db_path), drive, position, float("inf"), pace, fed),
         )
         child.start()
         time.sleep(rng.uniform(0.02, max_delay_s))
@@ -134,21 +163,25 @@ def run_kills(db_path: Path, kills: int, seed: int = 1,
         if db_path.exists() and _integrity(db_path) != "ok":
             report.integrity_failures += 1
         if fed.value > 0:
-            # Input this child fed that no stored sample covers. Samples
-            # older than the child's first input belong to earlier runs.
-            last = _last_sample_t(db_path)
-            covered = position if last is None else max(last, position)
-            report.losses_s.append(max(fed.value - covered, 0.0))
+            # Input this child fed that no stored sample of the open trip
+            # covers. Samples older than the child's first input belong to
+            # earlier runs. With no open trip the car was parked and no
+            # sample was due.
+            recording, last = _open_trip_last_sample(db_path)
+            if recording:
+                covered = position if last is None else max(last, position)
+                report.losses_s.append(max(fed.value - covered, 0.0))
             position = fed.value + RESTART_GAP_S
     # The last run parks the car, so the trip closes in order.
     fed = context.Value("d", -1.0, lock=False)
     final = context.Process(
         target=run_child,
-        args=(str(db_path), position, position + 30, 1e9, fed, 90.0),
+        args=(str(db_path), drive, position, position + 30, 1e9, fed, 90.0),
     )
     final.start()
     final.join()
     report.wall_s = time.monotonic() - started
+    report.driven_km = drive.odometer_km(position + 30 - START_T) - drive.odometer_km(0)
     with sqlite3.connect(db_path) as connection:
         connection.row_factory = sqlite3.Row
         report.trips = [dict(row) for row in connection.execute(
@@ -167,11 +200,16 @@ def _integrity(db_path: Path) -> str:
         connection.close()
 
 
-def _last_sample_t(db_path: Path) -> float | None:
+def _open_trip_last_sample(db_path: Path) -> tuple[bool, float | None]:
+    """Return whether a trip is recording, and the time of its last sample."""
     connection = sqlite3.connect(db_path, timeout=10)
     try:
-        return connection.execute("select max(t) from samples").fetchone()[0]
+        row = connection.execute(
+            "select count(*), max(s.t) from trips left join samples s "
+            "on s.trip_id = trips.id where trips.status = 'recording'"
+        ).fetchone()
     except sqlite3.OperationalError:
-        return None  # killed before the schema existed
+        return False, None  # killed before the schema existed
     finally:
         connection.close()
+    return row[0] > 0, row[1]
