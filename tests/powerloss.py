@@ -1,15 +1,15 @@
 """Power-loss harness: SIGKILL the recording process at random points of a drive.
 
-A replayed drive (the demo car's stop-and-go cycle without its final
-park, repeated) is fed through the real recorder and store in a child
+A replayed drive (the demo car's stop-and-go cycle, repeated, either
+without its parked phases as one endless drive or whole as a trip per
+lap) is fed through the real recorder and store in a child
 process forked from this one, many times faster than real time. The
 parent kills the child with SIGKILL after a random delay and checks the
 database with ``PRAGMA integrity_check``. It measures how many seconds
 of fed input are missing from the stored samples. Then it starts the
 next child a few simulated seconds later, as a head unit that restarts
 while the car drives on. After the last kill a final child parks the car so the trip
-closes. The drive must come out as one trip with an ``app_not_running``
-gap per restart.
+closes.
 """
 
 from __future__ import annotations
