@@ -140,7 +140,9 @@ class HeadUnit:
     def start(self) -> None:
         """Take over unfinished trips and charges, then start reading the vehicle."""
         self.recorder.adopt_open_trips(self.trip_log.open_trips())
-        self.trip_log.recover_open_charging()
+        self.charging_recorder.adopt_open_sessions(
+            self.trip_log.open_charging_sessions()
+        )
         self.check_storage()
         self._tick_thread = threading.Thread(
             target=self._tick, name="trip-tick", daemon=True

@@ -6,8 +6,11 @@ added is the integral of the battery's charging power (negative
 ``CurrentPower``) where the profile maps it, else the change of state of
 charge times the battery capacity (``energy_source`` says which). The
 running figures are stored every ``PERSIST_INTERVAL_S``, so a power cut
-keeps all but the last stretch. The cost comes from the configured tariff
-that matches the place, the local time of day and AC or DC.
+keeps all but the last stretch. After an app restart, the session left
+open continues when charging is reported within the parked timeout of
+its last stored figures, else it is closed as ``recovered``. The cost
+comes from the configured tariff that matches the place, the local time
+of day and AC or DC, and it prices the whole session at its start.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from headunit.tripconfig import TripSettings
 from headunit.tripwriter import TripWriter
 from vehicle import vss
 from vehicle.profile import VehicleProfile
+from sync.triplog import ChargingSession
 from vehicle.signals import SignalUpdate
 
 logger = logging.getLogger(__name__)
@@ -56,14 +60,24 @@ class ChargingRecorder:
         self._last_power: tuple[float, float] | None = None
         self._last_t = 0.0
         self._persisted_at = 0.0
+        self._pending_resume: ChargingSession | None = None
 
     @property
     def charging(self) -> bool:
         return self.session_id is not None
 
+    def adopt_open_sessions(self, sessions: list[ChargingSession]) -> None:
+        """Take over sessions an earlier run left open; the newest may continue."""
+        with self._lock:
+            for session in sessions[:-1]:
+                self._close_unfinished(session)
+            self._pending_resume = sessions[-1] if sessions else None
+
     def on_updates(self, updates: list[SignalUpdate]) -> None:
         """Observe a batch of updates; may start, update or end a session."""
         with self._lock:
+            if self._pending_resume is not None:
+                self._resume_or_close(updates)
             for update in updates:
                 self._on_update(update)
             if self.session_id is not None and self._last_t - self._persisted_at >= (
@@ -83,8 +97,48 @@ class ChargingRecorder:
     def finish(self, reason: str) -> None:
         """Close the running session at shutdown or at the end of the input."""
         with self._lock:
+            if self._pending_resume is not None:
+                self._close_unfinished(self._pending_resume)
+                self._pending_resume = None
             if self.session_id is not None:
                 self._close(reason)
+
+    def _resume_or_close(self, updates: list[SignalUpdate]) -> None:
+        pending = self._pending_resume
+        assert pending is not None
+        first_t = min(update.timestamp for update in updates)
+        last_t = pending.ended_at if pending.ended_at is not None else pending.started_at
+        if not 0 <= first_t - last_t <= self.settings.parked_timeout_s:
+            self._pending_resume = None
+            self._close_unfinished(pending)
+            return
+        charging = next(
+            (bool(u.value) for u in updates if u.path == vss.IS_CHARGING), None
+        )
+        if charging is None:
+            return  # decide on a batch that carries the charging state
+        self._pending_resume = None
+        if not charging:
+            self._close_unfinished(pending)
+            return
+        self.session_id = pending.id
+        self._started_at = pending.started_at
+        self._start_soc = pending.start_soc_percent
+        self._charge_type = pending.charge_type
+        self._position = (pending.latitude, pending.longitude)
+        self._energy_kwh = pending.energy_added_kwh or 0.0
+        self._last_power = None
+        self._persisted_at = first_t
+        logger.info("charging session %s continues after a restart of %.1f s",
+                    pending.id, first_t - last_t)
+        self.sessions_version += 1
+
+    def _close_unfinished(self, session: ChargingSession) -> None:
+        logger.warning("charging session %s was not closed; closing it with its "
+                       "last stored figures", session.id)
+        self._writer.submit("close_charging", session_id=session.id,
+                            end_reason="recovered", values={})
+        self.sessions_version += 1
 
     def _on_update(self, update: SignalUpdate) -> None:
         path, value, t = update

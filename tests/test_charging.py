@@ -53,10 +53,13 @@ def test_dc_charge_is_a_session_with_cost(db_path: Path) -> None:
 def test_charge_cut_by_power_loss_is_kept(db_path: Path) -> None:
     rig = make_rig(db_path)
     rig.drive([(100, 0)], power_w=-7_000.0, charging=True, charging_type="AC")
+    t = rig.t
     # Power lost: nothing closes the session.
     rig.store.close()
 
     again = make_rig(db_path)
+    again.t = t + 3600
+    again.drive([(5, 0)], power_w=300.0, charging=False, charging_type="NONE")
     sessions = again.log.charging_sessions()
     again.close()
 
@@ -104,3 +107,24 @@ def test_bad_tariff_names_key(tmp_path: Path) -> None:
 
     with pytest.raises(TripConfigError, match=r"tariffs\[0\]\.hours"):
         load_trip_settings(path)
+
+
+def test_charge_continues_after_app_restart(db_path: Path) -> None:
+    rig = make_rig(db_path)
+    rig.drive([(100, 0)], power_w=-7_000.0, charging=True, charging_type="AC")
+    t = rig.t
+    rig.store.close()
+
+    # The app is back 20 s later and the car still charges.
+    again = make_rig(db_path)
+    again.t = t + 20
+    again.drive([(100, 0)], power_w=-7_000.0, charging=True, charging_type="AC")
+    again.drive([(5, 0)], power_w=300.0, charging=False, charging_type="NONE")
+    sessions = again.log.charging_sessions()
+    again.close()
+
+    assert len(sessions) == 1
+    assert sessions[0].end_reason == "charging stopped"
+    # 90 s stored before the cut, 100 s after it; the rest is unknown.
+    assert sessions[0].energy_added_kwh == pytest.approx(7.0 * 190 / 3600, rel=0.05)
+    assert sessions[0].duration_s == pytest.approx(220, abs=1)

@@ -98,7 +98,7 @@ def make_rig(db_path: Path, settings: TripSettings | None = None) -> Rig:
     recorder = TripRecorder(state, log, profile, settings=settings, writer=writer)
     charging = ChargingRecorder(writer, profile, settings)
     recorder.adopt_open_trips(log.open_trips())
-    log.recover_open_charging()
+    charging.adopt_open_sessions(log.open_charging_sessions())
     state.add_observer(recorder.on_updates)
     state.add_observer(charging.on_updates)
     return Rig(store, state, recorder, charging, log)
