@@ -112,3 +112,23 @@ def test_rating_validated_and_stored(db_path: Path) -> None:
     with pytest.raises(TripLogError, match="purpose"):
         log.rate_trip(trip_id, purpose="holiday")
     store.close()
+
+
+def test_headunit_shows_storage_warning(db_path: Path) -> None:
+    from headunit.app import HeadUnit
+    from headunit.tripconfig import TripSettings
+
+    store = Store(db_path)
+    fill(TripLog(store), 2, 1800)
+    store.close()
+    # A budget of 0.1 MB, far below the two unsynced trips.
+    headunit = HeadUnit.demo(db_path, trip_settings=TripSettings(storage_budget_mb=0.1))
+
+    headunit.check_storage()
+    status = headunit.trip_log_status
+    headunit.store.close()
+
+    assert status.writer.ok
+    assert status.storage_warning is not None
+    assert status.warning == status.storage_warning
+    assert "not synced" in status.warning
