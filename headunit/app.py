@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from pathlib import Path
 
 import assets
+from headunit import status
 from headunit.charging import ChargingRecorder
 from headunit.recorder import TripRecorder
 from headunit.state import Snapshot, VehicleState
+from headunit.status import Status
 from headunit.tips import Tip, best_tip, load_tips
 from headunit.tripconfig import TripConfigError, TripSettings
 from headunit.tripstatus import TripLogStatus, rate_trip, trip_log_status
@@ -25,16 +28,24 @@ from headunit.tripwriter import TripWriter
 from sync.retention import enforce_budget
 from sync.store import Store
 from sync.triplog import TripLog, TripSummary
-from vehicle import vss
+from vehicle import busstatus, vss
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
 from vehicle.dbc import DbcError
+from vehicle.gps_source import GpsSource, GpsStatus
 from vehicle.profile import ProfileError, VehicleProfile, load_profile
 from vehicle.simulator import Simulator
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "zh_CN"
+#: The GPS source's states on the status bar's ladder.
+_GPS_LADDER = {
+    GpsStatus.NO_GPSD: status.GPS_NONE,
+    GpsStatus.NO_FIX: status.GPS_NO_FIX,
+    GpsStatus.FIX_2D: status.GPS_FIX_2D,
+    GpsStatus.FIX_3D: status.GPS_FIX_3D,
+}
 
 
 @dataclass
@@ -49,9 +60,17 @@ class InputConfig:
     replay_path: Path | None = None
     replay_speed: float | None = 1.0
     replay_stop_at_s: float | None = None
+    #: Time zone of the wall-clock start times in ASC headers; None: local.
+    replay_timezone: tzinfo | None = None
     time_scale: float = 1.0
     loop: bool = True
     bus_override: BusOverride = field(default_factory=BusOverride)
+    #: Overrides for single buses by name; what they set wins over ``bus_override``.
+    bus_overrides: dict[str, BusOverride] = field(default_factory=dict)
+    #: gpsd to read the position from, as (host, port); None runs without GPS.
+    #: NOTE: GPS updates carry the wall-clock time of their arrival, so next
+    #: to a replay or a demo faster than real time the two clocks differ.
+    gpsd: tuple[str, int] | None = None
 
 
 class HeadUnit:
@@ -76,6 +95,13 @@ class HeadUnit:
         self.replay_result: ReplayResult | None = None
         self.decoder: CanDecoder | None = None
         self.profile = self._load_profile(profile_path, dbc_search_path)
+        for name in self.inputs.bus_overrides:
+            if name not in self.profile.buses:
+                self._config_error(ProfileError(
+                    self.profile.source, f"buses.{name}",
+                    "an --interface or --channel override names this bus, "
+                    f"but the profile has only {', '.join(sorted(self.profile.buses))}",
+                ))
 
         self.trip_settings = self._load_trip_settings(trip_settings)
         self.store = Store(db_path)
@@ -98,9 +124,11 @@ class HeadUnit:
         self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
 
         self._can_source: CanSource | None = None
+        self.gps_source: GpsSource | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
         self._tick_thread: threading.Thread | None = None
+        self._replay_monitor = busstatus.BusMonitor()
         self._stop = threading.Event()
 
     @classmethod
@@ -133,6 +161,32 @@ class HeadUnit:
         """
         return rate_trip(self, trip_id, **rating)
 
+    def status(self) -> Status:
+        """Return the current state of the vehicle bus, GPS and sync."""
+        return Status(bus=self.bus_status, gps=_GPS_LADDER[self.gps_status])
+
+    @property
+    def bus_status(self) -> str:
+        """Health of the vehicle CAN input, worst bus first.
+
+        One of ``"lost"`` (frames stopped, the interface failed or went
+        bus-off: show "vehicle bus lost"), ``"no bus"`` (no CAN input, or
+        it never opened), ``"silent"`` (open, nothing received yet) and
+        ``"receiving"``. Cheap enough to read on every UI refresh.
+        """
+        if self._can_source is not None:
+            return self._can_source.status()
+        if self.inputs.kind == "replay" and self.decoder is not None:
+            return self._replay_monitor.status()
+        return busstatus.NO_BUS
+
+    @property
+    def gps_status(self) -> GpsStatus:
+        """How much the GPS knows now; ``NO_GPSD`` also when no gpsd is configured."""
+        if self.gps_source is None:
+            return GpsStatus.NO_GPSD
+        return self.gps_source.status
+
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
         return best_tip(self.tips, snapshot, self.profile.powertrain)
@@ -148,6 +202,10 @@ class HeadUnit:
             target=self._tick, name="trip-tick", daemon=True
         )
         self._tick_thread.start()
+        if self.inputs.gpsd is not None:
+            host, port = self.inputs.gpsd
+            self.gps_source = GpsSource(host, port, self.state.update)
+            self.gps_source.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -164,7 +222,13 @@ class HeadUnit:
             self._simulator = Simulator(
                 self.decoder, time_scale=self.inputs.time_scale, loop=self.inputs.loop
             )
-        overrides = {name: self.inputs.bus_override for name in self.profile.buses}
+        every = self.inputs.bus_override
+        overrides = {}
+        for name in self.profile.buses:
+            own = self.inputs.bus_overrides.get(name, BusOverride())
+            overrides[name] = BusOverride(
+                own.interface or every.interface, own.channel or every.channel
+            )
         self._can_source = CanSource(self.decoder, self.state.update, overrides)
         self._can_source.start()
         if self._simulator is not None:
@@ -180,16 +244,18 @@ class HeadUnit:
             self._simulator.stop()
         if self._can_source is not None:
             self._can_source.stop()
+        if self.gps_source is not None:
+            self.gps_source.stop()
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         if self._tick_thread is not None:
             self._tick_thread.join(timeout=5)
         self.recorder.finish("shutdown")
         self.charging_recorder.finish("shutdown")
-        status = self.trip_writer.status
-        if not status.ok:
+        writer_status = self.trip_writer.status
+        if not writer_status.ok:
             logger.error("stopping with %d trip log writes not stored: %s",
-                         status.queued, status.last_error)
+                         writer_status.queued, writer_status.last_error)
         self.store.close()
 
     def check_storage(self) -> None:
@@ -240,9 +306,14 @@ class HeadUnit:
             self._config_error(error)
             return load_profile(assets.DEMO_PROFILE)
         try:
-            self.decoder = CanDecoder(profile, dbc_search_path)
+            decoder = CanDecoder(profile, dbc_search_path, skip_broken_buses=True)
         except (DbcError, ProfileError) as error:
             self._config_error(error)
+            return profile
+        for error in decoder.errors:
+            self._config_error(error)
+        # A bus with a configuration error is left out; the others still run.
+        self.decoder = decoder if decoder.profile.buses else None
         return profile
 
     def _config_error(self, error: Exception) -> None:
@@ -260,6 +331,12 @@ class HeadUnit:
                 speed=self.inputs.replay_speed,
                 stop=self._stop,
                 duration_s=limit,
+                monitor=self._replay_monitor,
+                reader_options=(
+                    {"timezone": self.inputs.replay_timezone}
+                    if self.inputs.replay_timezone is not None
+                    else None
+                ),
             )
         except Exception:
             logger.exception("replay of %s failed", self.inputs.replay_path)

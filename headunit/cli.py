@@ -6,9 +6,10 @@ import argparse
 import logging
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import assets
 from headunit import logs, tripcli
@@ -22,6 +23,7 @@ from vehicle import vss
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride
 from vehicle.dbc import DbcError
+from vehicle.gps_source import DEFAULT_GPSD_PORT, parse_gpsd_address
 from vehicle.profile import ProfileError, load_profile
 from vehicle.signals import SignalUpdate
 
@@ -64,8 +66,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="end the replay after this many seconds of the recording")
     run.add_argument("--time-scale", type=float, default=1.0,
                      help="demo only: simulated seconds per real second (default: 1)")
-    run.add_argument("--interface", help="python-can interface instead of the profile's")
-    run.add_argument("--channel", help="CAN channel instead of the profile's")
+    _add_bus_override_options(run)
     run.add_argument("--screenshot", type=Path, metavar="PNG",
                      help="render the window offscreen to this PNG once the input "
                           "has settled, then exit")
@@ -78,6 +79,7 @@ def _build_parser() -> argparse.ArgumentParser:
                           "seconds (default: 3)")
     run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
                      help="UI language (default: zh_CN)")
+    _add_gpsd_option(run)
     run.set_defaults(handler=_run)
 
     replay = commands.add_parser(
@@ -89,6 +91,7 @@ def _build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--speed", type=float, default=None,
                         help="replay speed as a multiple of real time "
                              "(default: as fast as possible)")
+    _add_log_timezone_option(replay)
     replay.set_defaults(handler=_replay)
 
     trips = commands.add_parser("trips", help="the driving experience log")
@@ -139,6 +142,21 @@ def _trip_settings(args: argparse.Namespace) -> TripSettings:
         raise SystemExit(EXIT_CONFIG_ERROR) from None
 
 
+def _add_gpsd_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gpsd", type=_gpsd_address, metavar="HOST:PORT",
+        help="read the position from gpsd at this address, such as "
+             f"127.0.0.1:{DEFAULT_GPSD_PORT} (default: no GPS)",
+    )
+
+
+def _gpsd_address(text: str) -> tuple[str, int]:
+    try:
+        return parse_gpsd_address(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _resolve_profile(path: Path | None) -> Path:
     if path is None:
         return assets.DEMO_PROFILE
@@ -159,9 +177,16 @@ def _run(args: argparse.Namespace) -> int:
     elif args.profile is None:
         inputs = InputConfig(kind="demo", time_scale=args.time_scale)
     else:
+        try:
+            overrides = _bus_overrides(args.interface, args.channel)
+        except ValueError as error:
+            print(f"headunit: {error}", file=sys.stderr)
+            return EXIT_CONFIG_ERROR
         inputs = InputConfig(
-            kind="bus", bus_override=BusOverride(args.interface, args.channel)
+            kind="bus", bus_override=overrides.pop("", BusOverride()),
+            bus_overrides=overrides,
         )
+    inputs.gpsd = args.gpsd
     try:
         width, height = (int(part) for part in args.size.lower().split("x"))
     except ValueError:
@@ -198,7 +223,8 @@ def _replay(args: argparse.Namespace) -> int:
     headunit = HeadUnit(
         profile_path,
         args.db or default_db_path(),
-        inputs=InputConfig(kind="replay", replay_path=args.log, replay_speed=args.speed),
+        inputs=InputConfig(kind="replay", replay_path=args.log, replay_speed=args.speed,
+                           replay_timezone=args.log_timezone),
         dbc_search_path=tuple(args.dbc_path),
         parked_timeout_s=args.parked_timeout,
         trip_settings=_trip_settings(args),
@@ -267,6 +293,8 @@ def _print_replay_counts(headunit: HeadUnit, elapsed_s: float) -> None:
     print(f"frames skipped, ID not used by the profile: {stats.unmapped}"
           + (f" ({unmapped})" if unmapped else ""))
     print(f"error frames skipped: {stats.error_frames}")
+    for kind, count in sorted(stats.bus_errors.items()):
+        print(f"  {kind}: {count}")
     print(f"remote frames skipped: {stats.remote_frames}")
     print(f"frames that failed to decode: {stats.faults}")
     if result is not None:
@@ -310,14 +338,83 @@ def _trips_list(args: argparse.Namespace) -> int:
 def _config_check(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(args.profile)
-        decoder = CanDecoder(profile, tuple(args.dbc_path))
+        decoder = CanDecoder(profile, tuple(args.dbc_path), skip_broken_buses=True)
     except (ProfileError, DbcError) as error:
         print(f"headunit: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    for error in decoder.errors:
+        print(f"headunit: {error}", file=sys.stderr)
+    if decoder.errors:
+        return EXIT_CONFIG_ERROR
     for name, loaded in decoder.dbcs.items():
         print(f"bus {name}: {loaded.path} ({len(loaded.database.messages)} messages)")
+        _check_bitrate(name, loaded.nominal_bitrate, profile.buses[name].bitrate)
     print(f"profile {profile.source}: {profile.name}, {len(profile.signals)} signals mapped")
     return 0
+
+
+def _add_bus_override_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--interface", action="append", default=[], metavar="[BUS=]INTERFACE",
+        help="python-can interface instead of the profile's, for every bus or, "
+             "with BUS=, for that bus only (repeatable)",
+    )
+    parser.add_argument(
+        "--channel", action="append", default=[], metavar="[BUS=]CHANNEL",
+        help="CAN channel instead of the profile's, for every bus or, with "
+             "BUS=, for that bus only (repeatable)",
+    )
+
+
+def _bus_overrides(interfaces: list[str], channels: list[str]) -> dict[str, BusOverride]:
+    """Parse --interface and --channel values into overrides by bus name.
+
+    The key "" holds the values given without a bus name.
+    """
+    overrides: dict[str, BusOverride] = {}
+    for values, attribute in ((interfaces, "interface"), (channels, "channel")):
+        for value in values:
+            bus, separator, setting = value.partition("=")
+            if not separator:
+                bus, setting = "", value
+            if not setting:
+                raise ValueError(f"--{attribute} {value!r} names no {attribute}")
+            setattr(overrides.setdefault(bus, BusOverride()), attribute, setting)
+    return overrides
+
+
+def _add_log_timezone_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-timezone", type=_timezone, default=None, metavar="ZONE",
+        help="time zone of the start time in an ASC log's header: UTC, an "
+             "offset such as +08:00, or a name such as Asia/Shanghai "
+             "(default: this machine's local time)",
+    )
+
+
+def _timezone(text: str) -> tzinfo:
+    if text.upper() in ("UTC", "Z"):
+        return timezone.utc
+    if text[:1] in "+-":
+        try:
+            hours, _, minutes = text[1:].partition(":")
+            offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid UTC offset {text!r}") from None
+        return timezone(-offset if text[0] == "-" else offset)
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(f"unknown time zone {text!r}") from None
+
+
+def _check_bitrate(bus: str, dbc_bitrate: int | None, bus_bitrate: int | None) -> None:
+    if dbc_bitrate is None:
+        return
+    print(f"bus {bus}: DBC nominal bit rate {dbc_bitrate}")
+    if bus_bitrate is not None and bus_bitrate != dbc_bitrate:
+        print(f"headunit: warning: bus {bus} runs at {bus_bitrate} bit/s, but its DBC "
+              f"declares {dbc_bitrate} bit/s", file=sys.stderr)
 
 
 if __name__ == "__main__":

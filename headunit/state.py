@@ -53,6 +53,9 @@ class VehicleState:
         self._now = 0.0
         self._now_received = time.monotonic()
         self._moving = False
+        # Paths whose last value a later update declared unavailable, such
+        # as the position after a report without a GNSS fix.
+        self._unavailable: set[str] = set()
         self._observers: list[Observer] = []
 
     def add_observer(self, observer: Observer) -> None:
@@ -64,7 +67,9 @@ class VehicleState:
         """Store a batch of updates and notify observers.
 
         Observers must catch their own errors: one that raises is logged
-        and the remaining observers still run.
+        and the remaining observers still run. A GNSS fix-type update marks
+        the location paths that fix cannot provide as stale until they get
+        a new value.
         """
         batch = list(updates)
         if not batch:
@@ -80,6 +85,12 @@ class VehicleState:
                     self._now_received = time.monotonic()
                 if update.path == vss.SPEED:
                     self._moving = _next_moving(self._moving, update.value)
+                if update.path == vss.GNSS_FIX_TYPE:
+                    self._unavailable.update(
+                        vss.UNAVAILABLE_WITH_FIX.get(update.value, ())
+                    )
+                else:
+                    self._unavailable.discard(update.path)
             observers = list(self._observers)
         for observer in observers:
             try:
@@ -128,8 +139,9 @@ class VehicleState:
             return 0.0
         return self._now + (time.monotonic() - self._now_received)
 
-    @staticmethod
-    def _is_stale(path: str, reading: Reading, now: float) -> bool:
+    def _is_stale(self, path: str, reading: Reading, now: float) -> bool:
+        if path in self._unavailable:
+            return True
         signal = vss.CATALOGUE.get(path)
         limit = signal.stale_after_s if signal else 2.0
         return now - reading.timestamp > limit

@@ -84,6 +84,12 @@ class Store:
                 raise
             self.db.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite_utils.Database]:
+        """Hold the connection for several reads that belong together."""
+        with self._lock:
+            yield self.db
+
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Run a read-only query and return its rows as dicts."""
         with self._lock:

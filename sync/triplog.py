@@ -520,10 +520,17 @@ class TripLog:
     # -- reading, for the screens and the exports --------------------------
 
     def recent(self, limit: int = 50) -> list[TripSummary]:
-        """Return closed and recording trips, newest first."""
-        rows = self.store.query(
-            "select * from trips order by started_at desc limit ?", [limit]
-        )
+        """Return closed and recording trips, newest first.
+
+        A recording trip's figures are computed from the samples stored so far.
+        """
+        with self.store.read() as db:
+            rows = list(
+                db.query("select * from trips order by started_at desc limit ?", [limit])
+            )
+            for row in rows:
+                if row["status"] == RECORDING:
+                    row.update(summarise(db, row, None, None, self.car_consumption_path))
         return [TripSummary.from_row(row) for row in rows]
 
     def get(self, trip_id: str) -> TripSummary:

@@ -65,8 +65,12 @@ def test_frames_with_unknown_ids_are_counted(genesis_dir: Path) -> None:
 
 def test_short_frame_is_counted_and_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     decoder = CanDecoder(load_profile(DEMO_PROFILE))
-    short = can.Message(arbitration_id=0x110, data=b"\x10\x27", timestamp=1.0)
-    good = can.Message(arbitration_id=0x110, data=bytes(8), timestamp=1.1)
+    short = can.Message(
+        arbitration_id=0x110, is_extended_id=False, data=b"\x10\x27", timestamp=1.0
+    )
+    good = can.Message(
+        arbitration_id=0x110, is_extended_id=False, data=bytes(8), timestamp=1.1
+    )
 
     with caplog.at_level(logging.WARNING):
         for _ in range(50):

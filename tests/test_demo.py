@@ -101,3 +101,18 @@ def test_demo_drive_sends_nothing_on_vehicle_bus(db_path: Path, monkeypatch) -> 
     assert headunit.decoder.stats.decoded > 10_000
     assert opened[0].rejected_sends == 1
     assert sent == []
+
+
+def test_bus_status_follows_the_demo(db_path: Path) -> None:
+    headunit = HeadUnit.demo(db_path, time_scale=TIME_SCALE, loop=False)
+    before = headunit.status().bus
+    run_demo_for(headunit, 10.0)
+    during = headunit.status().bus
+    headunit._simulator.stop()
+    time.sleep(2.5)
+    after = headunit.status().bus
+    headunit.stop()
+
+    assert before == "no bus"
+    assert during == "receiving"
+    assert after == "lost"

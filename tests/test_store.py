@@ -99,3 +99,21 @@ def test_failed_write_rolls_back(db_path: Path) -> None:
     assert log.samples(trip_id) == []
     assert log.get(trip_id).status == RECORDING
     store.close()
+
+
+def test_recording_trip_listed_with_figures_so_far(db_path: Path) -> None:
+    store = Store(db_path)
+    log = TripLog(store)
+    trip_id = log.start_trip("demo", 1000.0)
+    for second in range(5):
+        log.add_sample(trip_id, 1000.0 + second, {"speed_kmh": 36.0, "distance_m": 10.0 * second})
+
+    listed = log.recent()[0]
+    stored = log.get(trip_id)
+    store.close()
+
+    assert listed.status == RECORDING
+    assert listed.distance_m == 40.0
+    assert listed.duration_s == 4.0
+    assert listed.max_speed_kmh == 36.0
+    assert stored.distance_m == 0.0

@@ -6,6 +6,11 @@ forums often have: a file without a ``BS_:`` or ``BU_:`` line, and a
 (``BS_: 500000 : 0,0``), which the DBC format allows. Both are mended in
 memory before parsing, and the file itself is never changed. Any other
 syntax error raises ``DbcError`` with the file, line, column and text.
+
+cantools is used with ``strict=False`` so that overlapping signals, which
+field DBCs have, still load. A signal whose bits run past the end of its
+message is still an error, found here at load time with the ``SG_`` line,
+because it could never decode a value.
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ def load_dbc(path: Path | str) -> LoadedDbc:
     except cantools.database.Error as error:
         raise _parse_error(path, lines, str(error), inserted_at, inserted) from error
 
+    _check_signals_fit(path, lines, database)
     if mended:
         logger.warning(
             "DBC %s has %s; loaded with the gap filled in memory",
@@ -142,3 +148,47 @@ def _parse_error(
     column = int(match.group("column"))
     text = lines[line - 1] if 0 < line <= len(lines) else None
     return DbcError(path, "invalid DBC syntax", line, column, text)
+
+
+def _check_signals_fit(path: Path, lines: list[str], database: Database) -> None:
+    """Raise ``DbcError`` for the first signal that runs past its message."""
+    for message in database.messages:
+        for signal in message.signals:
+            if signal.byte_order == "little_endian":
+                last_bit = signal.start + signal.length - 1
+            else:
+                # DBC big-endian start bits name the most significant bit in
+                # the sawtooth numbering (bit 7 of byte 0 first); count it in
+                # the straight order from there.
+                first = 8 * (signal.start // 8) + 7 - signal.start % 8
+                last_bit = first + signal.length - 1
+            if last_bit < 8 * message.length:
+                continue
+            line = _signal_line(lines, message.frame_id, signal.name)
+            raise DbcError(
+                path,
+                f"signal {signal.name} ({signal.start}|{signal.length}@"
+                f"{0 if signal.byte_order == 'big_endian' else 1}) does not fit in "
+                f"the {message.length}-byte message {message.name}",
+                line,
+                1 if line is not None else None,
+                lines[line - 1] if line is not None else None,
+            )
+
+
+def _signal_line(lines: list[str], frame_id: int, signal: str) -> int | None:
+    """1-based line of ``SG_ signal`` inside the ``BO_`` block of ``frame_id``."""
+    in_message = False
+    for number, text in enumerate(lines, start=1):
+        stripped = text.strip()
+        if stripped.startswith("BO_ "):
+            parts = stripped.split()
+            # cantools sets bit 31 of the DBC ID for extended frames.
+            in_message = len(parts) > 1 and parts[1].isdigit() and (
+                int(parts[1]) & 0x1FFFFFFF == frame_id
+            )
+        elif in_message and stripped.startswith("SG_ "):
+            parts = stripped.split()
+            if len(parts) > 1 and parts[1] == signal:
+                return number
+    return None

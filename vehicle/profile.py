@@ -14,6 +14,9 @@ A profile is a TOML file::
     interface = "virtual"         # any python-can interface
     channel = "demo-powertrain"
     dbc = "demo_ev.dbc"           # a file name, found on the DBC search path
+    bitrate = 500000              # optional
+    log_channel = 0               # optional: channel of this bus in recordings
+    options = { receive_own_messages = false }  # optional: python-can bus options
 
     [signals."Vehicle.Speed"]
     bus = "powertrain"
@@ -73,6 +76,14 @@ class BusConfig:
     dbc: str
     bitrate: int | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    #: The channel this bus's frames carry in a recording (``can0`` in a
+    #: candump log, ``0`` in a GVRET or ASC log); defaults to ``channel``.
+    log_channel: str | None = None
+
+    def matches_log_channel(self, channel: object) -> bool:
+        """Whether a recorded frame's channel belongs to this bus."""
+        expected = self.channel if self.log_channel is None else self.log_channel
+        return str(channel) == expected
 
 
 @dataclass(frozen=True)
@@ -138,22 +149,10 @@ def _parse_profile(path: Path, document: dict[str, Any]) -> VehicleProfile:
 
     buses = {}
     for name, table in _table(path, document, "buses").items():
-        key = f"buses.{name}"
-        if not isinstance(table, dict):
-            raise ProfileError(path, key, "expected a table")
-        options = table.get("options", {})
-        if not isinstance(options, dict):
-            raise ProfileError(path, f"{key}.options", "expected a table")
-        buses[name] = BusConfig(
-            name=name,
-            interface=_string(path, table, key, "interface"),
-            channel=_string(path, table, key, "channel"),
-            dbc=_string(path, table, key, "dbc"),
-            bitrate=_optional_number(path, table, key, "bitrate", int),
-            options=options,
-        )
+        buses[name] = _parse_bus(path, name, table)
     if not buses:
         raise ProfileError(path, "buses", "a profile needs at least one bus")
+    _check_channels_unique(path, buses)
 
     signals = {}
     for vss_path, table in _table(path, document, "signals").items():
@@ -172,6 +171,62 @@ def _parse_profile(path: Path, document: dict[str, Any]) -> VehicleProfile:
         ),
         fuel_tank_l=_optional_number(path, vehicle, "vehicle", "fuel_tank_l", float),
     )
+
+
+def _parse_bus(path: Path, name: str, table: Any) -> BusConfig:
+    key = f"buses.{name}"
+    if not isinstance(table, dict):
+        raise ProfileError(path, key, "expected a table")
+    options = table.get("options", {})
+    if not isinstance(options, dict):
+        raise ProfileError(path, f"{key}.options", "expected a table")
+    for reserved in ("interface", "channel", "bitrate", "can_filters"):
+        if reserved in options:
+            raise ProfileError(
+                path, f"{key}.options.{reserved}",
+                f"set {reserved!r} on the bus itself, not in its options"
+                if reserved != "can_filters"
+                else "filters are built from the profile's signals",
+            )
+    log_channel = table.get("log_channel")
+    if log_channel is not None:
+        if isinstance(log_channel, bool) or not isinstance(log_channel, (int, str)):
+            raise ProfileError(
+                path, f"{key}.log_channel",
+                f"expected a channel name or number, got {log_channel!r}",
+            )
+        log_channel = str(log_channel)
+    return BusConfig(
+        name=name,
+        interface=_string(path, table, key, "interface"),
+        channel=_string(path, table, key, "channel"),
+        dbc=_string(path, table, key, "dbc"),
+        bitrate=_optional_number(path, table, key, "bitrate", int),
+        options=options,
+        log_channel=log_channel,
+    )
+
+
+def _check_channels_unique(path: Path, buses: dict[str, BusConfig]) -> None:
+    """Two buses on one interface channel, or one log channel, would mix frames."""
+    seen_live: dict[tuple[str, str], str] = {}
+    seen_log: dict[str, str] = {}
+    for name, bus in buses.items():
+        live = (bus.interface, bus.channel)
+        if live in seen_live:
+            raise ProfileError(
+                path, f"buses.{name}.channel",
+                f"bus {seen_live[live]!r} already reads {bus.interface} "
+                f"channel {bus.channel!r}",
+            )
+        seen_live[live] = name
+        log = bus.channel if bus.log_channel is None else bus.log_channel
+        if log in seen_log:
+            raise ProfileError(
+                path, f"buses.{name}.log_channel",
+                f"bus {seen_log[log]!r} already takes recorded channel {log!r}",
+            )
+        seen_log[log] = name
 
 
 def _parse_mapping(

@@ -214,18 +214,31 @@ class DemoCar:
         }
 
     def _encode(self, outgoing: _Outgoing, values: dict[str, Any], timestamp: float) -> can.Message:
-        message = outgoing.message
-        signals = {signal.name: _default(signal) for signal in message.signals}
-        for mapping in outgoing.mappings:
-            if mapping.path in values:
-                signals[mapping.signal] = _to_dbc(mapping, message, values[mapping.path])
-        data = message.encode(signals, scaling=True, strict=False)
-        return can.Message(
-            timestamp=timestamp,
-            arbitration_id=message.frame_id,
-            is_extended_id=message.is_extended_frame,
-            data=data,
-        )
+        return encode_frame(outgoing.message, outgoing.mappings, values, timestamp)
+
+
+def encode_frame(
+    message: cantools.database.Message,
+    mappings: list[SignalMapping],
+    values: dict[str, Any],
+    timestamp: float,
+) -> can.Message:
+    """Encode VSS ``values`` into one frame of ``message``, as the profile maps them.
+
+    Signals without a value get their DBC minimum, or 0 where 0 is in range.
+    """
+    signals = {signal.name: _default(signal) for signal in message.signals}
+    for mapping in mappings:
+        if mapping.path in values:
+            signals[mapping.signal] = _to_dbc(mapping, message, values[mapping.path])
+    data = message.encode(signals, scaling=True, strict=False)
+    return can.Message(
+        timestamp=timestamp,
+        arbitration_id=message.frame_id,
+        is_extended_id=message.is_extended_frame,
+        is_fd=message.is_fd,
+        data=data,
+    )
 
 
 def _default(signal: cantools.database.Signal) -> float:

@@ -34,9 +34,22 @@ ENGINE_SPEED = "Vehicle.Powertrain.CombustionEngine.Speed"
 COOLANT_TEMPERATURE = "Vehicle.Powertrain.CombustionEngine.ECT"
 FUEL_LEVEL = "Vehicle.Powertrain.FuelSystem.RelativeLevel"
 LOW_VOLTAGE_BATTERY_VOLTAGE = "Vehicle.LowVoltageBattery.CurrentVoltage"
+BATTERY_VOLTAGE = "Vehicle.Powertrain.TractionBattery.CurrentVoltage"
+BATTERY_CURRENT = "Vehicle.Powertrain.TractionBattery.CurrentCurrent"
+BATTERY_TEMPERATURE_MAX = "Vehicle.Powertrain.TractionBattery.Temperature.Max"
+CELL_VOLTAGE_MAX = "Vehicle.Powertrain.TractionBattery.CellVoltage.Max"
+CELL_VOLTAGE_MIN = "Vehicle.Powertrain.TractionBattery.CellVoltage.Min"
 LATITUDE = "Vehicle.CurrentLocation.Latitude"
 LONGITUDE = "Vehicle.CurrentLocation.Longitude"
 HEADING = "Vehicle.CurrentLocation.Heading"
+ALTITUDE = "Vehicle.CurrentLocation.Altitude"
+LOCATION_TIMESTAMP = "Vehicle.CurrentLocation.Timestamp"
+GNSS_FIX_TYPE = "Vehicle.CurrentLocation.GNSSReceiver.FixType"
+# Two paths of the project's own, beside the VSS 4.x tree: VSS keeps only
+# the ellipsoidal altitude, and it has no speed over ground from the GNSS
+# receiver, which differs from the wheel-based Vehicle.Speed.
+ALTITUDE_MSL = "Vehicle.CurrentLocation.AltitudeAboveMeanSeaLevel"
+GNSS_SPEED = "Vehicle.CurrentLocation.GNSSReceiver.Speed"
 DTC_LIST = "Vehicle.OBD.DTCList"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
 LOW_VOLTAGE_SYSTEM_STATE = "Vehicle.LowVoltageSystemState"
@@ -50,6 +63,23 @@ CAR_TRIP_CONSUMPTION = "Vehicle.Powertrain.TractionBattery.TripAverageConsumptio
 
 # VSS values of Vehicle.LowVoltageSystemState in which the car can drive.
 POWER_STATES_ON = ("ON", "START")
+
+# Values of GNSS_FIX_TYPE, from the VSS 4.x enumeration of fix types.
+FIX_NONE = "NONE"
+FIX_2D = "TWO_D"
+FIX_3D = "THREE_D"
+
+#: Location paths that a fix of each type cannot provide. A fix-type update
+#: makes their last values stale at once, so a position from before a
+#: tunnel is never shown or recorded as current.
+UNAVAILABLE_WITH_FIX: dict[str, tuple[str, ...]] = {
+    FIX_NONE: (
+        LATITUDE, LONGITUDE, HEADING, ALTITUDE, ALTITUDE_MSL, GNSS_SPEED,
+        LOCATION_TIMESTAMP,
+    ),
+    FIX_2D: (ALTITUDE, ALTITUDE_MSL),
+    FIX_3D: (),
+}
 
 # VSS encodes the selected gear as int8: negative for reverse, 0 for
 # neutral, 126 for park and 127 for drive.
@@ -73,9 +103,21 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(COOLANT_TEMPERATURE, "celsius", "float", "Engine coolant temperature", 10.0),
         VssSignal(FUEL_LEVEL, "percent", "float", "Fuel level in the tank", 30.0),
         VssSignal(LOW_VOLTAGE_BATTERY_VOLTAGE, "V", "float", "12 V battery voltage", 10.0),
+        VssSignal(BATTERY_VOLTAGE, "V", "float", "Traction battery voltage", 2.0),
+        VssSignal(BATTERY_CURRENT, "A", "float",
+                  "Traction battery current, positive when discharging", 2.0),
+        VssSignal(BATTERY_TEMPERATURE_MAX, "celsius", "float",
+                  "Warmest cell of the traction battery", 10.0),
+        VssSignal(CELL_VOLTAGE_MAX, "V", "float", "Highest cell voltage", 10.0),
+        VssSignal(CELL_VOLTAGE_MIN, "V", "float", "Lowest cell voltage", 10.0),
         VssSignal(LATITUDE, "degrees", "double", "Latitude (WGS 84)", 5.0),
         VssSignal(LONGITUDE, "degrees", "double", "Longitude (WGS 84)", 5.0),
         VssSignal(HEADING, "degrees", "double", "Heading over ground", 5.0),
+        VssSignal(ALTITUDE, "m", "double", "Altitude above the WGS 84 ellipsoid", 5.0),
+        VssSignal(ALTITUDE_MSL, "m", "double", "Altitude above mean sea level", 5.0),
+        VssSignal(GNSS_SPEED, "km/h", "float", "Speed over ground from the GNSS receiver", 5.0),
+        VssSignal(LOCATION_TIMESTAMP, "iso8601", "string", "UTC time of the GNSS fix", 5.0),
+        VssSignal(GNSS_FIX_TYPE, "", "string", "GNSS fix type: NONE, TWO_D or THREE_D", 5.0),
         VssSignal(DTC_LIST, "", "string[]", "Diagnostic trouble codes present", 60.0),
         VssSignal(IS_CHARGING, "", "boolean", "Traction battery is charging", 10.0),
         VssSignal(LOW_VOLTAGE_SYSTEM_STATE, "", "string",

@@ -1,0 +1,42 @@
+"""Connection states of the head unit's inputs and outputs, for the status bar.
+
+Each part reports one state from a short ladder, worst first, so the
+driver sees at a glance whether the screen shows live data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vehicle import busstatus
+
+#: Vehicle bus states, as ``vehicle.busstatus`` defines them: frames stopped
+#: arriving; no bus configured or it never opened; open but nothing yet;
+#: frames arriving.
+BUS_LOST = busstatus.LOST
+BUS_NONE = busstatus.NO_BUS
+BUS_WAITING = busstatus.SILENT
+BUS_RECEIVING = busstatus.RECEIVING
+
+#: GPS states.
+GPS_NONE = "none"
+GPS_NO_FIX = "no_fix"
+GPS_FIX_2D = "fix_2d"
+GPS_FIX_3D = "fix_3d"
+
+#: Platform sync states.
+SYNC_NONE = "none"
+SYNC_SIGNED_OUT = "signed_out"
+SYNC_OFFLINE = "offline"
+SYNC_PENDING = "pending"
+SYNC_SYNCED = "synced"
+
+
+@dataclass(frozen=True)
+class Status:
+    """One reading of every part's state; ``sync_pending`` counts unsent items."""
+
+    bus: str = BUS_NONE
+    gps: str = GPS_NONE
+    sync: str = SYNC_NONE
+    sync_pending: int = 0

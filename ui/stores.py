@@ -1,0 +1,591 @@
+"""Python objects behind the QML screens.
+
+The stores hold every decision the screens show: which readings are
+current, what driving restrictions allow, how a trip's figures read. QML
+binds to their properties and only formats numbers. Setters return early
+when a value did not change, so a snapshot applied once a display frame
+emits a notify signal only for the values that changed.
+
+All objects here live in the GUI thread. They read the head unit through
+snapshots and its trip log, never through a bus or a file of their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable
+
+from headunit.restrictions import (
+    MIN_BODY_TEXT_DP,
+    MIN_TOUCH_TARGET_DP,
+    restrictions_for,
+    shorten,
+)
+from headunit.state import Snapshot
+from vehicle import vss
+
+logger = logging.getLogger(__name__)
+
+QML_IMPORT_NAME = "HeadUnit"
+QML_IMPORT_MAJOR_VERSION = 1
+
+SCREENS = ("drive", "trips")
+#: How often the best tip is chosen again while nothing else changes, in seconds.
+#: Choosing once a display frame would let the card flicker between tips.
+TIP_REFRESH_S = 2.0
+#: Trips listed while parked, newest first.
+TRIP_LIST_LIMIT = 50
+#: Size of the screen the layout is drawn for, in dp. Another window size
+#: scales every dp size by the smaller of its two ratios to this one.
+REFERENCE_HEIGHT_DP = 720
+REFERENCE_WIDTH_DP = 1280
+#: Font families in order of preference. A CJK font comes first because
+#: Latin fonts have no Chinese glyphs, while these CJK fonts also cover
+#: Latin text and digits.
+FONT_FAMILIES = (
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "DejaVu Sans",
+)
+
+_ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def role_label(role: str) -> str:
+    """Return the translated name of a tip author's role."""
+    if role == "experienced_owner":
+        return QCoreApplication.translate("AuthorRole", "Experienced owner")
+    if role == "club_president":
+        return QCoreApplication.translate("AuthorRole", "Club president")
+    if role == "workshop":
+        return QCoreApplication.translate("AuthorRole", "Workshop")
+    return QCoreApplication.translate("AuthorRole", "Owner")
+
+
+def gear_label(gear: Any) -> str:
+    """Return the gear as the driver reads it: P, R, N, D, a forward gear, or ""."""
+    try:
+        code = int(gear)
+    except (TypeError, ValueError):
+        return ""
+    if code == vss.GEAR_PARK:
+        return "P"
+    if code == vss.GEAR_DRIVE:
+        return "D"
+    if code == vss.GEAR_NEUTRAL:
+        return "N"
+    if code < 0:
+        return "R"
+    # VSS numbers the forward gears of a manual gearbox from 1.
+    if code < vss.GEAR_PARK:
+        return str(code)
+    return ""
+
+
+@QmlElement
+@QmlSingleton
+class DisplayPolicy(QObject):
+    """Sizes and font family that the QML theme takes from Python.
+
+    QML creates one per engine through ``create``, which reads the dp scale
+    from the engine's dynamic property ``pixelsPerDp`` (1.0 when unset).
+    """
+
+    def __init__(self, pixels_per_dp: float = 1.0, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pixels_per_dp = pixels_per_dp
+        self._font_family = preferred_font_family()
+
+    @staticmethod
+    def create(engine: QObject) -> DisplayPolicy:
+        scale = engine.property("pixelsPerDp")
+        return DisplayPolicy(float(scale) if scale else 1.0)
+
+    @Property(float, constant=True)
+    def pixelsPerDp(self) -> float:
+        return self._pixels_per_dp
+
+    @Property(int, constant=True)
+    def minTouchTargetDp(self) -> int:
+        return MIN_TOUCH_TARGET_DP
+
+    @Property(int, constant=True)
+    def minBodyTextDp(self) -> int:
+        return MIN_BODY_TEXT_DP
+
+    @Property(str, constant=True)
+    def fontFamily(self) -> str:
+        return self._font_family
+
+
+def preferred_font_family() -> str:
+    """Return the first installed family of ``FONT_FAMILIES``.
+
+    Falls back to the application's default family, with a warning, when
+    none is installed: Chinese text may then render as empty boxes.
+    """
+    installed = set(QFontDatabase.families())
+    for family in FONT_FAMILIES:
+        if family in installed:
+            return family
+    default = QGuiApplication.font().family()
+    logger.warning(
+        "none of the fonts %s is installed; using %s, which may lack Chinese glyphs",
+        ", ".join(FONT_FAMILIES),
+        default,
+    )
+    return default
+
+
+def pixels_per_dp(width: int, height: int) -> float:
+    """Return the dp scale that fits the reference layout into a window."""
+    return min(width / REFERENCE_WIDTH_DP, height / REFERENCE_HEIGHT_DP)
+
+
+def _notifying_property(kind: type, name: str, doc: str) -> tuple[Signal, Property]:
+    """Build a read-only property over ``self._values[name]`` and its signal."""
+    signal = Signal()
+
+    def getter(self: DriveStore) -> Any:
+        return self._values[name]
+
+    return signal, Property(kind, getter, notify=signal, doc=doc)
+
+
+#: Values of the drive store before the first snapshot: every reading is
+#: stale and no signal counts as provided until the profile is read.
+_DRIVE_STORE_DEFAULTS: dict[str, Any] = {
+    "speed": 0.0,
+    "speedStale": True,
+    "hasSoc": False,
+    "soc": 0.0,
+    "socStale": True,
+    "hasFuel": False,
+    "fuelLevel": 0.0,
+    "fuelLevelStale": True,
+    "hasRange": False,
+    "rangeKm": 0.0,
+    "rangeStale": True,
+    "hasPower": False,
+    "powerKw": 0.0,
+    "powerStale": True,
+    "hasGear": False,
+    "gear": "",
+    "gearStale": True,
+    "moving": False,
+    "hasTip": False,
+    "tipTitle": "",
+    "tipText": "",
+    "tipAuthor": "",
+    "tipRole": "",
+    "tipRoleLabel": "",
+    "tipHelpful": 0,
+    "configError": "",
+    "configErrorCount": 0,
+    "currentScreen": "drive",
+}
+
+
+@QmlElement
+@QmlUncreatable("DriveStore is created by the head unit's Python code.")
+class DriveStore(QObject):
+    """State of the drive screen: readings, the tip card and navigation.
+
+    A reading's ``has…`` property is true when the car's profile provides
+    the signal at all. Its ``…Stale`` property is true while there is no
+    current value, because none was received yet or the last one is older
+    than the signal's freshness limit.
+    """
+
+    speedChanged, speed = _notifying_property(float, "speed", "Speed in km/h.")
+    speedStaleChanged, speedStale = _notifying_property(
+        bool, "speedStale", "No current speed reading."
+    )
+    hasSocChanged, hasSoc = _notifying_property(
+        bool, "hasSoc", "The car reports its battery's state of charge."
+    )
+    socChanged, soc = _notifying_property(
+        float, "soc", "State of charge shown to the driver, in percent."
+    )
+    socStaleChanged, socStale = _notifying_property(
+        bool, "socStale", "No current state of charge."
+    )
+    hasFuelChanged, hasFuel = _notifying_property(
+        bool, "hasFuel", "The car reports its fuel level."
+    )
+    fuelLevelChanged, fuelLevel = _notifying_property(
+        float, "fuelLevel", "Fuel level in percent of the tank."
+    )
+    fuelLevelStaleChanged, fuelLevelStale = _notifying_property(
+        bool, "fuelLevelStale", "No current fuel level."
+    )
+    hasRangeChanged, hasRange = _notifying_property(
+        bool, "hasRange", "The car reports its remaining range."
+    )
+    rangeKmChanged, rangeKm = _notifying_property(
+        float, "rangeKm", "Remaining range in km."
+    )
+    rangeStaleChanged, rangeStale = _notifying_property(
+        bool, "rangeStale", "No current range."
+    )
+    hasPowerChanged, hasPower = _notifying_property(
+        bool, "hasPower", "The car reports its traction battery power."
+    )
+    powerKwChanged, powerKw = _notifying_property(
+        float, "powerKw", "Battery power in kW, positive when discharging."
+    )
+    powerStaleChanged, powerStale = _notifying_property(
+        bool, "powerStale", "No current battery power."
+    )
+    hasGearChanged, hasGear = _notifying_property(
+        bool, "hasGear", "The car reports the selected gear."
+    )
+    gearChanged, gear = _notifying_property(
+        str, "gear", 'Selected gear: "P", "R", "N", "D", a forward gear or "".'
+    )
+    gearStaleChanged, gearStale = _notifying_property(
+        bool, "gearStale", "No current gear."
+    )
+    movingChanged, moving = _notifying_property(
+        bool, "moving", "The car is moving, so driving restrictions apply."
+    )
+    hasTipChanged, hasTip = _notifying_property(
+        bool, "hasTip", "A community tip fits the situation."
+    )
+    tipTitleChanged, tipTitle = _notifying_property(str, "tipTitle", "Tip title.")
+    tipTextChanged, tipText = _notifying_property(
+        str, "tipText", "Tip text: the shortened summary while moving, else the body."
+    )
+    tipAuthorChanged, tipAuthor = _notifying_property(
+        str, "tipAuthor", "Name of the tip's author."
+    )
+    tipRoleChanged, tipRole = _notifying_property(
+        str, "tipRole", "Author's role id, such as club_president."
+    )
+    tipRoleLabelChanged, tipRoleLabel = _notifying_property(
+        str, "tipRoleLabel", "Author's role, translated."
+    )
+    tipHelpfulChanged, tipHelpful = _notifying_property(
+        int, "tipHelpful", "Owners who found the tip helpful."
+    )
+    configErrorChanged, configError = _notifying_property(
+        str, "configError", "First configuration error, empty if none."
+    )
+    configErrorCountChanged, configErrorCount = _notifying_property(
+        int, "configErrorCount", "Number of configuration errors."
+    )
+    currentScreenChanged, currentScreen = _notifying_property(
+        str, "currentScreen", 'Screen on show: "drive" or "trips".'
+    )
+
+    def __init__(self, headunit: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headunit = headunit
+        self._language: str = headunit.language
+        self._values: dict[str, Any] = dict(_DRIVE_STORE_DEFAULTS)
+
+        self._tip_chosen_at: float | None = None
+        self._tip_chosen_moving: bool | None = None
+        self._tip: Any = None
+        self._invalid_paths: set[str] = set()
+
+        profile = headunit.profile
+        self._set("hasSoc", profile.provides(vss.SOC_DISPLAYED))
+        self._set("hasFuel", profile.provides(vss.FUEL_LEVEL))
+        self._set("hasRange", profile.provides(vss.RANGE))
+        self._set("hasPower", profile.provides(vss.BATTERY_POWER))
+        self._set("hasGear", profile.provides(vss.SELECTED_GEAR))
+
+    def _set(self, name: str, value: Any) -> bool:
+        if self._values[name] == value:
+            return False
+        self._values[name] = value
+        getattr(self, name + "Changed").emit()
+        return True
+
+    @Slot(str)
+    def showScreen(self, screen: str) -> None:
+        """Switch to ``screen`` ("drive" or "trips"); other names are logged."""
+        if screen not in SCREENS:
+            logger.warning(
+                "unknown screen %r requested; expected one of %s",
+                screen,
+                ", ".join(SCREENS),
+            )
+            return
+        if self._set("currentScreen", screen):
+            logger.debug("showing the %s screen", screen)
+
+    def apply(self, snapshot: Snapshot, monotonic_s: float | None = None) -> None:
+        """Copy the values of ``snapshot`` that changed into the properties.
+
+        ``monotonic_s`` is the wall clock that paces choosing the tip again;
+        ``time.monotonic()`` when omitted.
+        """
+        self._apply_reading(snapshot, vss.SPEED, "speed", "speedStale", float)
+        self._apply_reading(snapshot, vss.SOC_DISPLAYED, "soc", "socStale", float)
+        self._apply_reading(
+            snapshot, vss.FUEL_LEVEL, "fuelLevel", "fuelLevelStale", float
+        )
+        self._apply_reading(
+            snapshot, vss.RANGE, "rangeKm", "rangeStale", lambda m: float(m) / 1000
+        )
+        self._apply_reading(
+            snapshot,
+            vss.BATTERY_POWER,
+            "powerKw",
+            "powerStale",
+            lambda w: float(w) / 1000,
+        )
+        self._apply_reading(
+            snapshot, vss.SELECTED_GEAR, "gear", "gearStale", gear_label
+        )
+        self._set("moving", snapshot.moving)
+        self._apply_config_errors()
+        self._apply_tip(
+            snapshot, time.monotonic() if monotonic_s is None else monotonic_s
+        )
+
+    def _apply_reading(
+        self, snapshot: Snapshot, path: str, name: str, stale_name: str, convert: Any
+    ) -> None:
+        raw = snapshot.value(path)
+        if raw is None:
+            # The last value stays in the property; QML shows it as stale.
+            self._set(stale_name, True)
+            return
+        try:
+            value = convert(raw)
+        except (TypeError, ValueError):
+            if path not in self._invalid_paths:
+                self._invalid_paths.add(path)
+                logger.warning(
+                    "ignored %s value %r: expected a number; shown as stale while "
+                    "it lasts, and further invalid values of it are not logged",
+                    path,
+                    raw,
+                )
+            self._set(stale_name, True)
+            return
+        self._set(name, value)
+        self._set(stale_name, False)
+
+    def _apply_config_errors(self) -> None:
+        errors = list(self._headunit.config_errors)
+        self._set("configError", errors[0] if errors else "")
+        self._set("configErrorCount", len(errors))
+
+    def _apply_tip(self, snapshot: Snapshot, now_s: float) -> None:
+        due = (
+            self._tip_chosen_at is None
+            or snapshot.moving != self._tip_chosen_moving
+            or now_s - self._tip_chosen_at >= TIP_REFRESH_S
+        )
+        if due:
+            self._tip = self._headunit.best_tip(snapshot)
+            self._tip_chosen_at = now_s
+            self._tip_chosen_moving = snapshot.moving
+        tip = self._tip
+        self._set("hasTip", tip is not None)
+        if tip is None:
+            return
+        restrictions = restrictions_for(snapshot.moving, self._language)
+        if restrictions.moving:
+            text = tip.text("summary", self._language)
+        else:
+            text = tip.text("body", self._language)
+        self._set(
+            "tipTitle",
+            shorten(tip.text("title", self._language), restrictions.max_text_chars),
+        )
+        self._set("tipText", shorten(text, restrictions.max_text_chars))
+        self._set("tipAuthor", tip.author_name)
+        self._set("tipRole", tip.author_role)
+        self._set("tipRoleLabel", role_label(tip.author_role))
+        self._set("tipHelpful", int(tip.helpful))
+
+
+@QmlElement
+@QmlUncreatable("TripListModel is created by the head unit's Python code.")
+class TripListModel(QAbstractListModel):
+    """Recorded trips, newest first, with every figure formatted for display.
+
+    While the car moves at most ``max_list_items`` rows are listed, and
+    ``hiddenCount`` is the number of trips left out until the car is parked.
+    """
+
+    TripIdRole = Qt.ItemDataRole.UserRole + 1
+    StartedRole = Qt.ItemDataRole.UserRole + 2
+    DistanceRole = Qt.ItemDataRole.UserRole + 3
+    DurationRole = Qt.ItemDataRole.UserRole + 4
+    AverageSpeedRole = Qt.ItemDataRole.UserRole + 5
+    TopSpeedRole = Qt.ItemDataRole.UserRole + 6
+    ConsumptionRole = Qt.ItemDataRole.UserRole + 7
+    RecordingRole = Qt.ItemDataRole.UserRole + 8
+
+    _ROLE_KEYS = {
+        TripIdRole: "tripId",
+        StartedRole: "startedText",
+        DistanceRole: "distanceText",
+        DurationRole: "durationText",
+        AverageSpeedRole: "averageSpeedText",
+        TopSpeedRole: "topSpeedText",
+        ConsumptionRole: "consumptionText",
+        RecordingRole: "recording",
+    }
+
+    countChanged = Signal()
+    hiddenCountChanged = Signal()
+    scrollableChanged = Signal()
+
+    def __init__(self, headunit: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headunit = headunit
+        self._language: str = headunit.language
+        self._rows: list[dict[str, Any]] = []
+        self._hidden_count = 0
+        self._scrollable = True
+        self._loaded_version: int | None = None
+        self._loaded_moving: bool | None = None
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        return {role: QByteArray(key.encode()) for role, key in self._ROLE_KEYS.items()}
+
+    def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:
+        if parent.isValid():
+            return 0
+        return len(self._rows)
+
+    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row["startedText"]
+        key = self._ROLE_KEYS.get(role)
+        return row[key] if key else None
+
+    @Property(int, notify=countChanged)
+    def count(self) -> int:
+        return len(self._rows)
+
+    @Property(int, notify=hiddenCountChanged)
+    def hiddenCount(self) -> int:
+        return self._hidden_count
+
+    @Property(bool, notify=scrollableChanged)
+    def scrollable(self) -> bool:
+        return self._scrollable
+
+    def refresh(self, trips_version: int, moving: bool) -> bool:
+        """Reload the trips if a trip started or closed or the driving state changed.
+
+        Returns whether the trip log was read.
+        """
+        if trips_version == self._loaded_version and moving == self._loaded_moving:
+            return False
+        self._loaded_version = trips_version
+        self._loaded_moving = moving
+        restrictions = restrictions_for(moving, self._language)
+        trips = self._headunit.trip_log.recent(TRIP_LIST_LIMIT)
+        listed = trips
+        if restrictions.max_list_items is not None:
+            listed = trips[: restrictions.max_list_items]
+        self._replace_rows([format_trip(trip, self._language) for trip in listed])
+        self._set_hidden_count(len(trips) - len(listed))
+        if self._scrollable != restrictions.allow_scrolling:
+            self._scrollable = restrictions.allow_scrolling
+            self.scrollableChanged.emit()
+        return True
+
+    def _replace_rows(self, rows: list[dict[str, Any]]) -> None:
+        old_ids = [row["tripId"] for row in self._rows]
+        new_ids = [row["tripId"] for row in rows]
+        if old_ids == new_ids:
+            # A recording trip's figures change in place.
+            for number, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
+                changed = [
+                    role
+                    for role, key in self._ROLE_KEYS.items()
+                    if old[key] != new[key]
+                ]
+                if changed:
+                    self._rows[number] = new
+                    index = self.index(number, 0)
+                    self.dataChanged.emit(index, index, changed)
+            return
+        old_count = len(self._rows)
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+        if old_count != len(rows):
+            self.countChanged.emit()
+
+    def _set_hidden_count(self, hidden: int) -> None:
+        if hidden != self._hidden_count:
+            self._hidden_count = hidden
+            self.hiddenCountChanged.emit()
+
+
+def format_trip(trip: Any, language: str) -> dict[str, Any]:
+    """Return the display texts of one ``TripSummary`` in ``language``."""
+    locale = QLocale(language)
+    started = QDateTime.fromSecsSinceEpoch(int(trip.started_at))
+    distance = locale.toString(trip.distance_m / 1000, "f", 1)
+    average_speed = locale.toString(round(trip.avg_speed_kmh))
+    top_speed = locale.toString(round(trip.max_speed_kmh))
+    if trip.energy_used_kwh is not None:
+        energy = locale.toString(float(trip.energy_used_kwh), "f", 1)
+        consumption = QCoreApplication.translate("TripListModel", "%1 kWh")
+        consumption = consumption.replace("%1", energy)
+    elif trip.fuel_used_l is not None:
+        fuel = locale.toString(float(trip.fuel_used_l), "f", 1)
+        consumption = QCoreApplication.translate("TripListModel", "%1 L")
+        consumption = consumption.replace("%1", fuel)
+    else:
+        consumption = ""
+    speed_unit = QCoreApplication.translate("TripListModel", "%1 km/h")
+    return {
+        "tripId": trip.id,
+        "startedText": locale.toString(started, QLocale.FormatType.ShortFormat),
+        "distanceText": QCoreApplication.translate("TripListModel", "%1 km").replace(
+            "%1", distance
+        ),
+        "durationText": format_duration(trip.duration_s),
+        "averageSpeedText": speed_unit.replace("%1", average_speed),
+        "topSpeedText": speed_unit.replace("%1", top_speed),
+        "consumptionText": consumption,
+        "recording": trip.status == "recording",
+    }
+
+
+def format_duration(duration_s: float) -> str:
+    """Return a duration as seconds, minutes, or hours and minutes."""
+    if duration_s < 30:
+        seconds = max(int(round(duration_s)), 0)
+        return QCoreApplication.translate("TripListModel", "%n s", None, seconds)
+    minutes = int(round(duration_s / 60))
+    if minutes < 60:
+        return QCoreApplication.translate("TripListModel", "%n min", None, minutes)
+    hours, minutes = divmod(minutes, 60)
+    text = QCoreApplication.translate("TripListModel", "%1 h %2 min")
+    return text.replace("%1", str(hours)).replace("%2", str(minutes))
