@@ -530,7 +530,7 @@ class TripLog:
             )
             for row in rows:
                 if row["status"] == RECORDING:
-                    row.update(summarise(db, row, None, None, self.car_consumption_path))
+                    row.update(summarise(db, row, None, None, detailed=False))
         return [TripSummary.from_row(row) for row in rows]
 
     def get(self, trip_id: str) -> TripSummary:

@@ -23,8 +23,14 @@ def summarise(
     ended_at: float | None,
     fuel_tank_l: float | None,
     car_consumption_path: str | None = None,
+    detailed: bool = True,
 ) -> dict[str, Any]:
-    """Return the summary columns of ``trip`` from its stored rows."""
+    """Return the summary columns of ``trip`` from its stored rows.
+
+    ``detailed`` False leaves out the energy split, event counts and the
+    car's figure, which read every sample: enough for a running trip that
+    the screen refreshes once a second.
+    """
     trip_id = trip["id"]
     count, last_t, distance_m, max_speed = db.execute(
         "select count(*), max(t), max(distance_m), max(speed_kmh) "
@@ -74,6 +80,8 @@ def summarise(
             )
         if summary["fuel_used_l"] is not None:
             summary["fuel_l_per_100km"] = summary["fuel_used_l"] / distance_m * 100_000
+    if not detailed:
+        return summary
     summary.update(_energy_split(db, trip_id))
     summary.update(_event_counts(db, trip_id))
     summary["car_consumption_kwh_per_100km"] = _car_figure(
