@@ -16,15 +16,19 @@ from datetime import tzinfo
 from pathlib import Path
 
 import assets
+from headunit.obd_link import build_obd_source
+from headunit.platform_sync import CREDENTIALS_FILE, PlatformSync
 from headunit import status
 from headunit.charging import ChargingRecorder
 from headunit.recorder import TripRecorder
 from headunit.state import Snapshot, VehicleState
 from headunit.status import Status
-from headunit.tips import Tip, best_tip, load_tips
+from headunit.community import Community
+from headunit.tips import Tip
 from headunit.tripconfig import TripConfigError, TripSettings
 from headunit.tripstatus import TripLogStatus, rate_trip, trip_log_status
 from headunit.tripwriter import TripWriter
+from sync.engine import SyncStatus
 from sync.retention import enforce_budget
 from sync.store import Store
 from sync.triplog import TripLog, TripSummary
@@ -71,6 +75,8 @@ class InputConfig:
     #: NOTE: GPS updates carry the wall-clock time of their arrival, so next
     #: to a replay or a demo faster than real time the two clocks differ.
     gpsd: tuple[str, int] | None = None
+    #: ELM327 adapter port or URL; overrides the profile's ``[obd]`` port.
+    obd_port: str | None = None
 
 
 class HeadUnit:
@@ -121,7 +127,19 @@ class HeadUnit:
         self.state.add_observer(self.recorder.on_updates)
         self.state.add_observer(self.charging_recorder.on_updates)
         self.storage_warning: str | None = None
-        self.tips: list[Tip] = load_tips(assets.TIPS_FILE)
+        self.obd_source = build_obd_source(
+            self.profile.obd, self.inputs.obd_port, self.state, self.store
+        )
+        #: Tips, clubs, service experience, ratings and points.
+        self.community = Community(self.store, self.profile)
+        self.sync = PlatformSync(
+            self.store,
+            Path(db_path).parent / CREDENTIALS_FILE,
+            model=self.profile.name,
+            position=self._position,
+        )
+        self._synced_trips_version = 0
+        self.state.add_observer(self._wake_sync_after_trip)
 
         self._can_source: CanSource | None = None
         self.gps_source: GpsSource | None = None
@@ -163,7 +181,13 @@ class HeadUnit:
 
     def status(self) -> Status:
         """Return the current state of the vehicle bus, GPS and sync."""
-        return Status(bus=self.bus_status, gps=_GPS_LADDER[self.gps_status])
+        sync = self.sync_status
+        return Status(
+            bus=self.bus_status,
+            gps=_GPS_LADDER[self.gps_status],
+            sync=sync.state,
+            sync_pending=sync.pending,
+        )
 
     @property
     def bus_status(self) -> str:
@@ -187,9 +211,30 @@ class HeadUnit:
             return GpsStatus.NO_GPSD
         return self.gps_source.status
 
+    @property
+    def sync_status(self) -> SyncStatus:
+        """Platform sync state for the UI: synced, pending N, offline, signed out."""
+        return self.sync.status
+
+    def _wake_sync_after_trip(self, _updates: object) -> None:
+        # Runs after the recorder's observer, so a trip closed by these
+        # updates is already in the database when the sync pass starts.
+        version = self.recorder.trips_version
+        if version != self._synced_trips_version:
+            self._synced_trips_version = version
+            if not self.recorder.recording:
+                self.sync.engine.wake()
+
+    def _position(self) -> tuple[float, float] | None:
+        latitude = self.state.value("Vehicle.CurrentLocation.Latitude")
+        longitude = self.state.value("Vehicle.CurrentLocation.Longitude")
+        if latitude is None or longitude is None:
+            return None
+        return float(latitude), float(longitude)
+
     def best_tip(self, snapshot: Snapshot) -> Tip | None:
         """Return the community tip that fits the situation best, if any."""
-        return best_tip(self.tips, snapshot, self.profile.powertrain)
+        return self.community.tips.best(snapshot)
 
     def start(self) -> None:
         """Take over unfinished trips and charges, then start reading the vehicle."""
@@ -206,6 +251,10 @@ class HeadUnit:
             host, port = self.inputs.gpsd
             self.gps_source = GpsSource(host, port, self.state.update)
             self.gps_source.start()
+        if self.obd_source is not None:
+            # OBD-II runs beside any CAN input, also when the CAN side failed.
+            self.obd_source.start()
+        self.sync.start()
         if self.decoder is None:
             logger.error("vehicle input not started: the configuration has errors")
             self.input_done.set()
@@ -246,6 +295,8 @@ class HeadUnit:
             self._can_source.stop()
         if self.gps_source is not None:
             self.gps_source.stop()
+        if self.obd_source is not None:
+            self.obd_source.stop()
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
         if self._tick_thread is not None:
@@ -256,6 +307,7 @@ class HeadUnit:
         if not writer_status.ok:
             logger.error("stopping with %d trip log writes not stored: %s",
                          writer_status.queued, writer_status.last_error)
+        self.sync.stop()
         self.store.close()
 
     def check_storage(self) -> None:

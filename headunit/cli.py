@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import assets
 from headunit import logs, tripcli
 from headunit.app import HeadUnit, InputConfig
+from headunit.content_cli import add_content_parser
 from headunit.paths import default_db_path
 from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S
 from headunit.tripconfig import TripConfigError, TripSettings, load_trip_settings
+from headunit.sync_cli import add_sync_parser
 from sync.store import Store
 from sync.triplog import TripLog, TripSummary
 from vehicle import vss
@@ -80,6 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"],
                      help="UI language (default: zh_CN)")
     _add_gpsd_option(run)
+    _add_obd_options(run)
     run.set_defaults(handler=_run)
 
     replay = commands.add_parser(
@@ -112,6 +115,9 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--dbc-path", type=Path, action="append", default=[],
                        metavar="DIR", help="folder to search for DBC files (repeatable)")
     check.set_defaults(handler=_config_check)
+
+    add_content_parser(commands)
+    add_sync_parser(commands)
     return parser
 
 
@@ -157,6 +163,15 @@ def _gpsd_address(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _add_obd_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--obd-port", metavar="PORT",
+        help="ELM327 adapter to poll over OBD-II: a serial device such as "
+             "/dev/rfcomm0, or a pyserial URL such as socket://127.0.0.1:35000 "
+             "(default: the profile's [obd] port; none: no OBD-II)",
+    )
+
+
 def _resolve_profile(path: Path | None) -> Path:
     if path is None:
         return assets.DEMO_PROFILE
@@ -187,6 +202,7 @@ def _run(args: argparse.Namespace) -> int:
             bus_overrides=overrides,
         )
     inputs.gpsd = args.gpsd
+    inputs.obd_port = args.obd_port
     try:
         width, height = (int(part) for part in args.size.lower().split("x"))
     except ValueError:

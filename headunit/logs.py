@@ -20,3 +20,7 @@ def configure(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(numeric)
+    # python-OBD adds a stderr handler of its own when imported (the CLI
+    # imports it before calling this); its records reach the root handler
+    # anyway, so keeping both would print every line twice.
+    logging.getLogger("obd").handlers.clear()

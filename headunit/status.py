@@ -24,12 +24,13 @@ GPS_NO_FIX = "no_fix"
 GPS_FIX_2D = "fix_2d"
 GPS_FIX_3D = "fix_3d"
 
-#: Platform sync states.
-SYNC_NONE = "none"
-SYNC_SIGNED_OUT = "signed_out"
-SYNC_OFFLINE = "offline"
-SYNC_PENDING = "pending"
+#: Platform sync states, as ``sync.engine.SyncStatus.state`` names them.
 SYNC_SYNCED = "synced"
+SYNC_PENDING = "pending"
+SYNC_OFFLINE = "offline"
+SYNC_WAITING = "waiting"
+SYNC_SIGNED_OUT = "signed_out"
+SYNC_ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -38,5 +39,5 @@ class Status:
 
     bus: str = BUS_NONE
     gps: str = GPS_NONE
-    sync: str = SYNC_NONE
+    sync: str = SYNC_SIGNED_OUT
     sync_pending: int = 0

@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 MIGRATIONS = Migrations("headunit")
 
 #: Number of migrations defined below; a test keeps the two in step.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 
 @MIGRATIONS()
@@ -57,7 +57,103 @@ def m001_trips_and_samples(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m002_trip_log_events_gaps_charging(db: Database) -> None:
+def m002_community_cache_and_feedback(db: Database) -> None:
+    # Community documents pulled from the platform, one row per item; the
+    # body is the item's JSON exactly as received, checked again on reading.
+    db["content_cache"].create(
+        {"kind": str, "id": str, "updated_at": str, "body": str, "stored_at": float},
+        pk=("kind", "id"),
+        not_null={"updated_at", "body"},
+    )
+    db["content_cursors"].create({"kind": str, "cursor": str}, pk="kind")
+    # The owner's feedback on tips and events: the current choice per item ...
+    db["tip_feedback"].create(
+        {
+            "tip_id": str,
+            "vote": str,
+            "later": int,
+            "no_longer_true": int,
+            "hidden_until": float,
+            "updated_at": float,
+        },
+        pk="tip_id",
+    )
+    db["event_rsvps"].create(
+        {"event_id": str, "status": str, "updated_at": float}, pk="event_id"
+    )
+    # ... and every change as a queued item for upload, oldest first.
+    db["community_queue"].create(
+        {
+            "id": str,
+            "kind": str,
+            "subject_id": str,
+            "payload": str,
+            "created_at": float,
+            "sent_at": float,
+        },
+        pk="id",
+        not_null={"kind", "subject_id", "payload", "created_at"},
+    )
+    db["community_queue"].create_index(["sent_at", "created_at"])
+    # Points the owner earned, as granted by the platform; ids make it idempotent.
+    db["points_ledger"].create(
+        {
+            "id": str,
+            "reason": str,
+            "points": int,
+            "subject_id": str,
+            "earned_at": str,
+        },
+        pk="id",
+        not_null={"reason", "points", "earned_at"},
+    )
+
+
+@MIGRATIONS()
+def m003_outbox_caches_and_privacy(db: Database) -> None:
+    # Items waiting for upload. "id" is the stable id that the platform uses
+    # to drop duplicates. "state" is pending, sent or rejected, and a
+    # rejected item keeps its error, so nothing disappears without a trace.
+    db["outbox"].create(
+        {
+            "id": str,
+            "kind": str,
+            "ref": str,
+            "payload": str,
+            "state": str,
+            "created_at": float,
+            "attempts": int,
+            "last_error": str,
+            "sent_at": float,
+        },
+        pk="id",
+        not_null={"kind", "state", "created_at"},
+        defaults={"attempts": 0},
+    )
+    db["outbox"].create_index(["state", "kind", "created_at"])
+    db["cached_tips"].create(
+        {"id": str, "tip": str, "deleted": int, "updated_at": float}, pk="id"
+    )
+    db["cached_club_events"].create(
+        {"id": str, "event": str, "starts_at": float, "area": str}, pk="id"
+    )
+    db["cached_model_stats"].create(
+        {"model": str, "kind": str, "stats": str, "fetched_at": float},
+        pk=("model", "kind"),
+    )
+    # Places around which no position is ever uploaded (home, work).
+    db["hidden_places"].create(
+        {"id": int, "name": str, "latitude": float, "longitude": float,
+         "radius_m": float},
+        pk="id",
+        not_null={"name", "latitude", "longitude", "radius_m"},
+    )
+    # Bytes sent and received over the mobile connection, per calendar month.
+    db["data_usage"].create({"month": str, "bytes": int}, pk="month")
+
+
+@MIGRATIONS()
+def m004_trip_log_events_gaps_charging(db: Database) -> None:
     """Add events, gaps, charging sessions, ratings and sync flags to the trip log."""
     trips = db["trips"]
     for column, kind in (

@@ -21,7 +21,7 @@ def test_import_contracts_kept() -> None:
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 kept, 0 broken" in result.stdout
+    assert "6 kept, 0 broken" in result.stdout
 
 
 def test_non_ui_commands_do_not_load_qt() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
@@ -18,10 +17,6 @@ def test_parsers_survive_fuzzed_inputs() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not os.environ.get("HEADUNIT_SLOW_TESTS"),
-    reason="100,000 inputs take about 6 s; set HEADUNIT_SLOW_TESTS=1 to run",
-)
 def test_parsers_survive_100k_inputs() -> None:
     result = fuzz_parsers.run(count=100_000, seed=1)
 

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from vehicle import vss
+from vehicle.obd_config import ObdConfig
 
 POWERTRAINS = ("BEV", "PHEV", "ICE")
 
@@ -115,6 +116,7 @@ class VehicleProfile:
     signals: dict[str, SignalMapping]
     battery_capacity_kwh: float | None = None
     fuel_tank_l: float | None = None
+    obd: ObdConfig | None = None
 
     @property
     def name(self) -> str:
@@ -170,6 +172,7 @@ def _parse_profile(path: Path, document: dict[str, Any]) -> VehicleProfile:
             path, vehicle, "vehicle", "battery_capacity_kwh", float
         ),
         fuel_tank_l=_optional_number(path, vehicle, "vehicle", "fuel_tank_l", float),
+        obd=_parse_obd(path, document.get("obd")),
     )
 
 
@@ -227,6 +230,48 @@ def _check_channels_unique(path: Path, buses: dict[str, BusConfig]) -> None:
                 f"bus {seen_log[log]!r} already takes recorded channel {log!r}",
             )
         seen_log[log] = name
+#: Keys of the ``[obd]`` table and the type each must have.
+_OBD_KEYS: dict[str, tuple[type, ...]] = {
+    "port": (str,),
+    "baudrate": (int,),
+    "protocol": (str,),
+    "timeout_s": (int, float),
+    "multi_pid": (bool,),
+    "allow_clear_dtcs": (bool,),
+    "dtc_interval_s": (int, float),
+    "sleep_voltage_v": (int, float),
+    "wake_voltage_v": (int, float),
+    "silent_requests": (int,),
+    "sleep_check_s": (int, float),
+    "retry_min_s": (int, float),
+    "retry_max_s": (int, float),
+    "ignition_path": (str,),
+}
+
+
+def _parse_obd(path: Path, table: Any) -> ObdConfig | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ProfileError(path, "obd", "expected a table")
+    values = {}
+    for key, value in table.items():
+        kinds = _OBD_KEYS.get(key)
+        if kinds is None:
+            raise ProfileError(
+                path, f"obd.{key}", f"unknown key; expected one of {', '.join(_OBD_KEYS)}"
+            )
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            names = " or ".join(kind.__name__ for kind in kinds)
+            raise ProfileError(path, f"obd.{key}", f"expected {names}, got {value!r}")
+        values[key] = value
+    if "port" not in values:
+        raise ProfileError(path, "obd.port", "missing: the adapter's serial port or URL")
+    ignition = values.get("ignition_path")
+    if ignition is not None and ignition not in vss.CATALOGUE:
+        raise ProfileError(path, "obd.ignition_path",
+                           "unknown VSS path; see vehicle/vss.py for the catalogue")
+    return ObdConfig(**values)
 
 
 def _parse_mapping(

@@ -52,7 +52,19 @@ ALTITUDE_MSL = "Vehicle.CurrentLocation.AltitudeAboveMeanSeaLevel"
 GNSS_SPEED = "Vehicle.CurrentLocation.GNSSReceiver.Speed"
 DTC_LIST = "Vehicle.OBD.DTCList"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+VIN = "Vehicle.VehicleIdentification.VIN"
 LOW_VOLTAGE_SYSTEM_STATE = "Vehicle.LowVoltageSystemState"
+OBD_FREEZE_DTC = "Vehicle.OBD.FreezeDTC"
+OBD_DTC_COUNT = "Vehicle.OBD.Status.DTCCount"
+OBD_MIL_ON = "Vehicle.OBD.Status.IsMILOn"
+OBD_ENGINE_LOAD = "Vehicle.OBD.EngineLoad"
+OBD_THROTTLE_POSITION = "Vehicle.OBD.ThrottlePosition"
+OBD_MAF = "Vehicle.OBD.MAF"
+OBD_INTAKE_TEMPERATURE = "Vehicle.OBD.IntakeTemp"
+OBD_RUN_TIME = "Vehicle.OBD.RunTime"
+# NOTE: VSS 4 has no leaf for pending DTCs (mode 07); this path follows
+# the naming of Vehicle.OBD.DTCList and is the project's own.
+OBD_PENDING_DTC_LIST = "Vehicle.OBD.PendingDTCList"
 TRIP_METER = "Vehicle.TripMeterReading"
 # NOTE: the next three leaves are not in the VSS 4.x standard catalogue.
 # They are this project's overlay, named the way a VSS overlay would add
@@ -120,8 +132,18 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(GNSS_FIX_TYPE, "", "string", "GNSS fix type: NONE, TWO_D or THREE_D", 5.0),
         VssSignal(DTC_LIST, "", "string[]", "Diagnostic trouble codes present", 60.0),
         VssSignal(IS_CHARGING, "", "boolean", "Traction battery is charging", 10.0),
+        VssSignal(VIN, "", "string", "Vehicle identification number", 86400.0),
         VssSignal(LOW_VOLTAGE_SYSTEM_STATE, "", "string",
-                  "Supply state of the control units: UNDEFINED, LOCK, OFF, ACC, ON, START", 5.0),
+                  "Ignition state: UNDEFINED, LOCK, OFF, ACC, ON or START", 10.0),
+        VssSignal(OBD_FREEZE_DTC, "", "string", "DTC that stored the freeze frame", 60.0),
+        VssSignal(OBD_DTC_COUNT, "", "uint8", "Number of stored DTCs", 60.0),
+        VssSignal(OBD_MIL_ON, "", "boolean", "Malfunction indicator lamp is on", 60.0),
+        VssSignal(OBD_PENDING_DTC_LIST, "", "string[]", "Pending DTCs (mode 07)", 60.0),
+        VssSignal(OBD_ENGINE_LOAD, "percent", "float", "Calculated engine load", 2.0),
+        VssSignal(OBD_THROTTLE_POSITION, "percent", "float", "Throttle position", 2.0),
+        VssSignal(OBD_MAF, "g/s", "float", "Mass air flow", 5.0),
+        VssSignal(OBD_INTAKE_TEMPERATURE, "celsius", "float", "Intake air temperature", 30.0),
+        VssSignal(OBD_RUN_TIME, "s", "uint32", "Time since engine start", 30.0),
         VssSignal(TRIP_METER, "km", "float", "Trip meter reading", 10.0),
         VssSignal(CHARGING_TYPE, "", "string", "Charging current type: NONE, AC, DC, FAULT", 10.0),
         VssSignal(HVAC_POWER, "W", "float", "Electric power drawn by heating and air conditioning", 10.0),

@@ -1,0 +1,104 @@
+"""Community content the platform publishes: tips and club events."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from platform_server import storage
+
+
+def publish_tip(engine: Engine, tip: dict[str, Any]) -> int:
+    """Insert or edit a tip and return its new change sequence number.
+
+    An edit takes a fresh sequence number, so clients that pull "changed
+    since" their cursor see it again.
+    """
+    values = {
+        "title": tip["title"],
+        "body": tip["body"],
+        "model": tip.get("model"),
+        "conditions": json.dumps(tip.get("conditions", {}), sort_keys=True),
+        "author": tip.get("author", "platform"),
+        "author_role": tip.get("author_role", "owner"),
+        "helpful_votes": tip.get("helpful_votes", 0),
+        "updated_at": time.time(),
+        "deleted": bool(tip.get("deleted", False)),
+    }
+    with engine.begin() as connection:
+        existing = connection.execute(
+            select(storage.tips.c.seq).where(storage.tips.c.id == tip["id"])
+        ).first()
+        if existing is not None:
+            connection.execute(storage.tips.delete().where(storage.tips.c.id == tip["id"]))
+        result = connection.execute(insert(storage.tips).values(id=tip["id"], **values))
+        return int(result.inserted_primary_key[0])
+
+
+def count_vote(engine: Engine, tip_id: str, helpful: bool) -> None:
+    if not helpful:
+        return
+    with engine.begin() as connection:
+        connection.execute(
+            update(storage.tips)
+            .where(storage.tips.c.id == tip_id)
+            .values(helpful_votes=storage.tips.c.helpful_votes + 1)
+        )
+
+
+def add_club_event(engine: Engine, event: dict[str, Any]) -> None:
+    with engine.begin() as connection:
+        connection.execute(insert(storage.club_events).values(**event))
+
+
+def tip_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(storage.tips)).scalar())
+
+
+def seed_demo(engine: Engine, now: float | None = None) -> None:
+    """Publish a few tips and club events around Shanghai for demos."""
+    if tip_count(engine):
+        return
+    now = time.time() if now is None else now
+    demo_tips = [
+        {
+            "id": "winter-range",
+            "title": "冬季续航",
+            "body": "Precondition the battery while plugged in; cold packs lose range.",
+            "conditions": {"outside_temperature_below_c": 5},
+            "author": "Li Wei",
+            "author_role": "club president",
+        },
+        {
+            "id": "charger-fees",
+            "title": "充电站收费",
+            "body": "Check the parking fee before you plug in at mall chargers.",
+            "conditions": {"battery_below_percent": 30},
+            "author": "Zhang Min",
+            "author_role": "experienced owner",
+        },
+    ]
+    for tip in demo_tips:
+        publish_tip(engine, tip)
+    events = [
+        ("club-1", "Shanghai EV Club", "Sunday morning drive", 31.2304, 121.4737, "People's Square"),
+        ("club-2", "Pudong Owners", "Charging meetup", 31.2222, 121.5440, "Century Park"),
+    ]
+    for offset, (event_id, club, title, lat, lon, place) in enumerate(events):
+        add_club_event(
+            engine,
+            {
+                "id": event_id,
+                "club": club,
+                "title": title,
+                "latitude": lat,
+                "longitude": lon,
+                "starts_at": now + 86_400 * (offset + 2),
+                "place": place,
+            },
+        )
