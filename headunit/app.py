@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
 
@@ -20,16 +20,21 @@ from headunit import journal
 from headunit.config import AppConfig, ConfigError, default_config
 from headunit.obd_link import build_obd_source
 from headunit.platform_sync import CREDENTIALS_FILE, PlatformSync
-from headunit.recorder import DEFAULT_PARKED_TIMEOUT_S, TripRecorder
 from headunit import status
+from headunit.charging import ChargingRecorder
+from headunit.recorder import TripRecorder
 from headunit.state import Snapshot, VehicleState
 from headunit.status import Status
 from headunit.community import Community
 from headunit.tips import Tip
+from headunit.tripconfig import TripConfigError, TripSettings
+from headunit.tripstatus import TripLogStatus, rate_trip, trip_log_status
+from headunit.tripwriter import TripWriter
 from sync.engine import SyncStatus
+from sync.retention import enforce_budget
 from sync.store import Store
-from sync.triplog import TripLog
-from vehicle import busstatus
+from sync.triplog import TripLog, TripSummary
+from vehicle import busstatus, vss
 from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
 from vehicle.dbc import DbcError
@@ -87,7 +92,8 @@ class HeadUnit:
         inputs: InputConfig | None = None,
         dbc_search_path: tuple[Path, ...] = (),
         language: str = DEFAULT_LANGUAGE,
-        parked_timeout_s: float = DEFAULT_PARKED_TIMEOUT_S,
+        parked_timeout_s: float | None = None,
+        trip_settings: TripSettings | None = None,
     ) -> None:
         self.inputs = inputs or InputConfig()
         self.language = language
@@ -108,12 +114,24 @@ class HeadUnit:
                     f"but the profile has only {', '.join(sorted(self.profile.buses))}",
                 ))
 
+        self.trip_settings = self._load_trip_settings(trip_settings)
         self.store = Store(db_path)
-        self.trip_log = TripLog(self.store)
+        self.trip_log = TripLog(self.store, car_consumption_path=vss.CAR_TRIP_CONSUMPTION)
+        self.trip_writer = TripWriter(self.trip_log, self.profile.vehicle_id)
         self.recorder = TripRecorder(
-            self.state, self.trip_log, self.profile, parked_timeout_s=parked_timeout_s
+            self.state,
+            self.trip_log,
+            self.profile,
+            parked_timeout_s=parked_timeout_s,
+            settings=self.trip_settings,
+            writer=self.trip_writer,
+        )
+        self.charging_recorder = ChargingRecorder(
+            self.trip_writer, self.profile, self.recorder.settings
         )
         self.state.add_observer(self.recorder.on_updates)
+        self.state.add_observer(self.charging_recorder.on_updates)
+        self.storage_warning: str | None = None
         self.obd_source = build_obd_source(
             self.profile.obd, self.inputs.obd_port, self.state, self.store
         )
@@ -132,6 +150,7 @@ class HeadUnit:
         self.gps_source: GpsSource | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
+        self._tick_thread: threading.Thread | None = None
         self._replay_monitor = busstatus.BusMonitor()
         self._stop = threading.Event()
 
@@ -193,8 +212,22 @@ class HeadUnit:
 
     @property
     def trips_version(self) -> int:
-        """Grows whenever a trip starts, gets a sample, or closes."""
-        return self.recorder.trips_version
+        """Grows whenever a trip starts, gets a sample, or closes, or a charge does."""
+        return self.recorder.trips_version + self.charging_recorder.sessions_version
+
+    @property
+    def trip_log_status(self) -> TripLogStatus:
+        """Status of the trip log for the trips screen: recording, held writes, storage."""
+        return trip_log_status(self)
+
+    def rate_trip(self, trip_id: str, **rating: object) -> TripSummary:
+        """Rate a drive and the car, tag it and set its purpose, only while parked.
+
+        Takes the keyword arguments of ``TripLog.rate_trip``; raises
+        ``RatingWhileMovingError`` while the car moves and ``TripLogError``
+        for invalid values.
+        """
+        return rate_trip(self, trip_id, **rating)
 
     def status(self) -> Status:
         """Return the current state of the vehicle bus, GPS and sync."""
@@ -227,6 +260,7 @@ class HeadUnit:
         if self.gps_source is None:
             return GpsStatus.NO_GPSD
         return self.gps_source.status
+
     @property
     def sync_status(self) -> SyncStatus:
         """Platform sync state for the UI: synced, pending N, offline, signed out."""
@@ -253,10 +287,16 @@ class HeadUnit:
         return self.community.tips.best(snapshot)
 
     def start(self) -> None:
-        """Recover unfinished trips, then start reading the vehicle."""
-        recovered = self.trip_log.recover_open_trips(self.profile.fuel_tank_l)
-        if recovered:
-            self.recorder.trips_version += 1
+        """Take over unfinished trips and charges, then start reading the vehicle."""
+        self.recorder.adopt_open_trips(self.trip_log.open_trips())
+        self.charging_recorder.adopt_open_sessions(
+            self.trip_log.open_charging_sessions()
+        )
+        self.check_storage()
+        self._tick_thread = threading.Thread(
+            target=self._tick, name="trip-tick", daemon=True
+        )
+        self._tick_thread.start()
         if self.inputs.gpsd is not None:
             host, port = self.inputs.gpsd
             self.gps_source = GpsSource(host, port, self.state.update)
@@ -309,9 +349,53 @@ class HeadUnit:
             self.obd_source.stop()
         if self._replay_thread is not None:
             self._replay_thread.join(timeout=10)
+        if self._tick_thread is not None:
+            self._tick_thread.join(timeout=5)
         self.recorder.finish("shutdown")
+        self.charging_recorder.finish("shutdown")
+        writer_status = self.trip_writer.status
+        if not writer_status.ok:
+            logger.error("stopping with %d trip log writes not stored: %s",
+                         writer_status.queued, writer_status.last_error)
         self.sync.stop()
         self.store.close()
+
+    def check_storage(self) -> None:
+        """Keep the database within the storage budget; set ``storage_warning``."""
+        try:
+            report = enforce_budget(
+                self.store, int(self.trip_settings.storage_budget_mb * 1_000_000)
+            )
+        except Exception as error:  # the budget must never stop recording
+            logger.error("storage budget check failed: %s", error)
+            return
+        self.storage_warning = report.warning
+
+    def _load_trip_settings(self, settings: TripSettings | None) -> TripSettings:
+        settings = settings or TripSettings()
+        try:
+            settings = settings.with_profile(self.profile.source)
+        except TripConfigError as error:
+            self._config_error(error)
+        # The car's own trip figure is shown beside ours whenever the
+        # profile maps it, so it is logged even if [trips] omits it.
+        path = vss.CAR_TRIP_CONSUMPTION
+        if self.profile.provides(path) and path not in settings.logged_paths:
+            settings = replace(settings, logged_paths=(*settings.logged_paths, path))
+        return settings
+
+    def _tick(self) -> None:
+        closed_version = -1
+        while not self._stop.wait(1.0):
+            now = self.state.now
+            if now:
+                self.recorder.tick(now)
+                self.charging_recorder.tick(now)
+            # Trips closed since the last check may have pushed the database
+            # past its budget.
+            if self.recorder.trip_id is None and closed_version != self.trips_version:
+                closed_version = self.trips_version
+                self.check_storage()
 
     def _load_profile(
         self, profile_path: Path, dbc_search_path: tuple[Path, ...]

@@ -14,9 +14,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import TYPE_CHECKING
 
 import assets
-from headunit import logs, oemcli
+from headunit import logs, oemcli, tripcli
 from headunit.content_cli import add_content_parser
 from headunit.paths import default_db_path
+from headunit.tripconfig import (
+    DEFAULT_PARKED_TIMEOUT_S,
+    TripConfigError,
+    TripSettings,
+    load_trip_settings,
+)
 from headunit.sync_cli import add_sync_parser
 from vehicle.gps_source import DEFAULT_GPSD_PORT, parse_gpsd_address
 
@@ -31,9 +37,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 EXIT_CONFIG_ERROR = 2
-#: Standstill after which a trip ends, in seconds; the recorder's default,
-#: repeated here so building the parser imports no vehicle code.
-DEFAULT_PARKED_TIMEOUT_S = 180.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,6 +119,7 @@ def _build_parser() -> argparse.ArgumentParser:
                          help=f"database file (default: {default_db_path()})")
     listing.add_argument("--limit", type=int, default=50, help="most trips listed")
     listing.set_defaults(handler=_trips_list)
+    tripcli.add_trip_commands(trip_commands)
 
     config = commands.add_parser("config", help="check configuration files")
     config_commands = config.add_subparsers(title="config commands", metavar="COMMAND")
@@ -150,10 +154,19 @@ def _add_vehicle_options(parser: argparse.ArgumentParser, profile_required: bool
                              "the profile's own folder (repeatable)")
     parser.add_argument("--db", type=Path, default=None,
                         help=f"database file (default: {default_db_path()})")
-    parser.add_argument("--parked-timeout", type=float, default=DEFAULT_PARKED_TIMEOUT_S,
+    parser.add_argument("--parked-timeout", type=float, default=None,
                         metavar="SECONDS",
-                        help="standstill after which a trip ends (default: "
-                             f"{DEFAULT_PARKED_TIMEOUT_S:.0f})")
+                        help="standstill in P after which a trip ends (default: "
+                             f"{DEFAULT_PARKED_TIMEOUT_S:.0f}, or the trip settings)")
+    tripcli.add_trip_settings_option(parser)
+
+
+def _trip_settings(args: argparse.Namespace) -> TripSettings:
+    try:
+        return load_trip_settings(args.trip_settings)
+    except TripConfigError as error:
+        print(f"headunit: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG_ERROR) from None
 
 
 def _add_gpsd_option(parser: argparse.ArgumentParser) -> None:
@@ -233,12 +246,14 @@ def _run(args: argparse.Namespace) -> int:
         print(f"headunit: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
 
+    trip_settings = _trip_settings(args)
+
     def build() -> HeadUnit:
         if args.profile is None and args.replay is None:
             # No vehicle options: the configuration file, else the built-in demo.
-            headunit = oemcli.configured_headunit(args)
+            headunit = oemcli.configured_headunit(args, trip_settings)
         else:
-            headunit = _headunit_from_options(args, overrides)
+            headunit = _headunit_from_options(args, overrides, trip_settings)
         oemcli.log_start(headunit)
         return headunit
 
@@ -261,7 +276,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _headunit_from_options(
-    args: argparse.Namespace, overrides: dict[str, BusOverride]
+    args: argparse.Namespace,
+    overrides: dict[str, BusOverride],
+    trip_settings: TripSettings,
 ) -> HeadUnit:
     from headunit.app import DEFAULT_LANGUAGE, HeadUnit, InputConfig
     from vehicle.cansource import BusOverride
@@ -286,6 +303,7 @@ def _headunit_from_options(
         dbc_search_path=tuple(args.dbc_path),
         language=args.language or DEFAULT_LANGUAGE,
         parked_timeout_s=args.parked_timeout,
+        trip_settings=trip_settings,
     )
 
 
@@ -303,6 +321,7 @@ def _replay(args: argparse.Namespace) -> int:
                            replay_timezone=args.log_timezone),
         dbc_search_path=tuple(args.dbc_path),
         parked_timeout_s=args.parked_timeout,
+        trip_settings=_trip_settings(args),
     )
     if headunit.config_errors:
         for error in headunit.config_errors:

@@ -24,6 +24,7 @@ from headunit.paths import CONFIG_ENV, SYSTEM_CONFIG_FILE
 if TYPE_CHECKING:
     from headunit.app import HeadUnit
     from headunit.config import AppConfig
+    from headunit.tripconfig import TripSettings
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,9 @@ def run_doctor(args: argparse.Namespace) -> int:
     return EXIT_FAILED_CHECK if doctor.failed(results) else 0
 
 
-def configured_headunit(args: argparse.Namespace) -> HeadUnit:
+def configured_headunit(
+    args: argparse.Namespace, trip_settings: TripSettings | None = None
+) -> HeadUnit:
     """Build the head unit from the configuration file; options given win over it.
 
     A configuration that does not load still gives a head unit: the screens
@@ -163,11 +166,11 @@ def configured_headunit(args: argparse.Namespace) -> HeadUnit:
         )
         return HeadUnit.without_vehicle(
             error, db_path=args.db, language=args.language,
-            parked_timeout_s=args.parked_timeout,
+            parked_timeout_s=args.parked_timeout, trip_settings=trip_settings,
         )
     headunit = HeadUnit.from_config(
         config, db_path=args.db, language=args.language,
-        parked_timeout_s=args.parked_timeout,
+        parked_timeout_s=args.parked_timeout, trip_settings=trip_settings,
     )
     headunit.inputs.time_scale = args.time_scale
     return headunit

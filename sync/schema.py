@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 MIGRATIONS = Migrations("headunit")
 
 #: Number of migrations defined below; a test keeps the two in step.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @MIGRATIONS()
@@ -150,3 +150,102 @@ def m003_outbox_caches_and_privacy(db: Database) -> None:
     )
     # Bytes sent and received over the mobile connection, per calendar month.
     db["data_usage"].create({"month": str, "bytes": int}, pk="month")
+
+
+@MIGRATIONS()
+def m004_trip_log_events_gaps_charging(db: Database) -> None:
+    """Add events, gaps, charging sessions, ratings and sync flags to the trip log."""
+    trips = db["trips"]
+    for column, kind in (
+        ("start_latitude", float),
+        ("start_longitude", float),
+        ("end_latitude", float),
+        ("end_longitude", float),
+        ("odometer_start_km", float),
+        ("odometer_end_km", float),
+        ("consumption_kwh_per_100km", float),
+        ("fuel_l_per_100km", float),
+        ("energy_driving_kwh", float),
+        ("energy_climate_kwh", float),
+        ("energy_standby_kwh", float),
+        ("car_consumption_kwh_per_100km", float),
+        ("harsh_braking_count", int),
+        ("harsh_acceleration_count", int),
+        ("event_count", int),
+        ("gap_count", int),
+        ("logged_paths", str),
+        ("drive_rating", int),
+        ("car_rating", int),
+        ("tags", str),
+        ("purpose", str),
+        ("rated_at", float),
+        ("synced_at", float),
+        ("samples_state", str),
+    ):
+        trips.add_column(column, kind)
+    samples = db["samples"]
+    for column, kind in (
+        ("odometer_km", float),
+        ("gear", int),
+        ("climate_power_w", float),
+        ("logged", str),
+    ):
+        samples.add_column(column, kind)
+    db["events"].create(
+        {
+            "id": int,
+            "trip_id": str,
+            "vehicle": str,
+            "t": float,
+            "kind": str,
+            "value": float,
+            "detail": str,
+            "latitude": float,
+            "longitude": float,
+        },
+        pk="id",
+        not_null={"vehicle", "t", "kind"},
+    )
+    db["events"].create_index(["trip_id", "t"])
+    db["events"].create_index(["t"])
+    db["gaps"].create(
+        {
+            "id": int,
+            "trip_id": str,
+            "vehicle": str,
+            "kind": str,
+            "start_t": float,
+            "end_t": float,
+            "distance_km": float,
+            "detail": str,
+        },
+        pk="id",
+        not_null={"vehicle", "kind", "start_t", "end_t"},
+    )
+    db["gaps"].create_index(["trip_id"])
+    db["gaps"].create_index(["start_t"])
+    db["charging_sessions"].create(
+        {
+            "id": str,
+            "vehicle": str,
+            "status": str,
+            "started_at": float,
+            "ended_at": float,
+            "end_reason": str,
+            "charge_type": str,
+            "start_soc_percent": float,
+            "end_soc_percent": float,
+            "energy_added_kwh": float,
+            "energy_source": str,
+            "latitude": float,
+            "longitude": float,
+            "cost": float,
+            "currency": str,
+            "tariff": str,
+            "synced_at": float,
+        },
+        pk="id",
+        not_null={"vehicle", "status", "started_at"},
+    )
+    db["charging_sessions"].create_index(["started_at"])
+

@@ -83,6 +83,7 @@ def test_short_frame_is_counted_and_logged_once(caplog: pytest.LogCaptureFixture
     assert [update.path for update in updates] == [
         "Vehicle.Speed",
         "Vehicle.Powertrain.Transmission.SelectedGear",
+        "Vehicle.LowVoltageSystemState",
     ]
 
 

@@ -22,7 +22,7 @@ import logging
 import tempfile
 from array import array
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -317,7 +317,10 @@ class Scene:
         self.headunit = HeadUnit.demo(db_path, parked_timeout_s=self.PARKED_TIMEOUT_S)
         self.t = record_trips(self.headunit, 5, self.PARKED_TIMEOUT_S)
         # Switching between parked and moving must not record more trips.
-        self.headunit.recorder.parked_timeout_s = 1e9
+        recorder = self.headunit.recorder
+        recorder.settings = replace(
+            recorder.settings, parked_timeout_s=1e9, stopped_timeout_s=1e9
+        )
 
     def set_state(self, state: str) -> None:
         """Push a fresh reading of every signal, parked or moving at 62 km/h."""

@@ -33,6 +33,8 @@ class Phase:
     duration_s: float
     end_speed_kmh: float
     gear: int = vss.GEAR_DRIVE
+    #: Vehicle.LowVoltageSystemState during the phase.
+    power_state: str = "ON"
 
 
 #: About four minutes of town driving with queues and red lights.
@@ -55,7 +57,8 @@ STOP_AND_GO: tuple[Phase, ...] = (
     Phase("pull away", 9, 38),
     Phase("cruise", 22, 36),
     Phase("brake", 7, 0),
-    Phase("parked", 30, 0, vss.GEAR_PARK),
+    Phase("parked", 20, 0, vss.GEAR_PARK),
+    Phase("switched off", 10, 0, vss.GEAR_PARK, "OFF"),
 )
 
 
@@ -78,9 +81,12 @@ class ElectricCarModel:
     drive_efficiency: float = 0.90
     regen_efficiency: float = 0.65
     auxiliary_w: float = 600.0
+    climate_w: float = 400.0
     consumption_kwh_per_km: float = 0.155
     speed_kmh: float = 0.0
     power_w: float = 0.0
+    trip_energy_kwh: float = 0.0
+    trip_distance_km: float = 0.0
 
     def step(self, speed_kmh: float, dt: float) -> None:
         """Advance the model by ``dt`` seconds to the new ``speed_kmh``."""
@@ -100,11 +106,30 @@ class ElectricCarModel:
         self.power_w = battery_w + self.auxiliary_w
         self.soc_percent -= self.power_w * dt / 3600 / 1000 / self.capacity_kwh * 100
         self.odometer_km += v * dt / 1000
+        self.trip_energy_kwh += self.power_w * dt / 3_600_000
+        self.trip_distance_km += v * dt / 1000
         self.speed_kmh = speed_kmh
 
     @property
     def range_km(self) -> float:
         return self.soc_percent / 100 * self.capacity_kwh / self.consumption_kwh_per_km
+
+    @property
+    def trip_consumption_kwh_per_100km(self) -> float:
+        """The car's own trip figure: energy per 100 km since it was switched on."""
+        if self.trip_distance_km < 0.1:
+            return 0.0
+        return self.trip_energy_kwh / self.trip_distance_km * 100
+
+
+def phase_at(cycle: tuple[Phase, ...], t: float) -> Phase:
+    """Return the phase of the cycle at ``t`` seconds; the last one after its end."""
+    elapsed = 0.0
+    for phase in cycle:
+        elapsed += phase.duration_s
+        if t < elapsed:
+            return phase
+    return cycle[-1]
 
 
 def speed_at(cycle: tuple[Phase, ...], t: float) -> tuple[float, int, bool]:
@@ -162,7 +187,7 @@ class DemoCar:
         while True:
             speed, gear, ended = speed_at(self.cycle, t)
             self.model.step(speed, step_s)
-            values = self._vss_values(gear)
+            values = self._vss_values(gear, phase_at(self.cycle, t).power_state)
             for outgoing in self._outgoing.values():
                 if t + 1e-9 >= outgoing.due:
                     outgoing.due += outgoing.period_s
@@ -171,7 +196,7 @@ class DemoCar:
                 return
             t += step_s
 
-    def _vss_values(self, gear: int) -> dict[str, Any]:
+    def _vss_values(self, gear: int, power_state: str) -> dict[str, Any]:
         model = self.model
         return {
             vss.SPEED: model.speed_kmh,
@@ -181,6 +206,11 @@ class DemoCar:
             vss.RANGE: model.range_km * 1000,
             vss.OUTSIDE_TEMPERATURE: model.outside_temperature_c,
             vss.ODOMETER: model.odometer_km,
+            vss.LOW_VOLTAGE_SYSTEM_STATE: power_state,
+            vss.IS_CHARGING: False,
+            vss.CHARGING_TYPE: "NONE",
+            vss.HVAC_POWER: model.climate_w,
+            vss.CAR_TRIP_CONSUMPTION: model.trip_consumption_kwh_per_100km,
         }
 
     def _encode(self, outgoing: _Outgoing, values: dict[str, Any], timestamp: float) -> can.Message:

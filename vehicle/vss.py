@@ -65,6 +65,16 @@ OBD_RUN_TIME = "Vehicle.OBD.RunTime"
 # NOTE: VSS 4 has no leaf for pending DTCs (mode 07); this path follows
 # the naming of Vehicle.OBD.DTCList and is the project's own.
 OBD_PENDING_DTC_LIST = "Vehicle.OBD.PendingDTCList"
+TRIP_METER = "Vehicle.TripMeterReading"
+# NOTE: the next three leaves are not in the VSS 4.x standard catalogue.
+# They are this project's overlay, named the way a VSS overlay would add
+# them, because the standard has no leaf for these values.
+CHARGING_TYPE = "Vehicle.Powertrain.TractionBattery.Charging.ChargingType"
+HVAC_POWER = "Vehicle.Cabin.HVAC.PowerConsumption"
+CAR_TRIP_CONSUMPTION = "Vehicle.Powertrain.TractionBattery.TripAverageConsumption"
+
+# VSS values of Vehicle.LowVoltageSystemState in which the car can drive.
+POWER_STATES_ON = ("ON", "START")
 
 # Values of GNSS_FIX_TYPE, from the VSS 4.x enumeration of fix types.
 FIX_NONE = "NONE"
@@ -138,6 +148,11 @@ CATALOGUE: dict[str, VssSignal] = {
         VssSignal(OBD_RUN_TIME, "s", "uint32", "Time since engine start", 30.0),
         VssSignal(LIGHT_INTENSITY, "percent", "float", "Outside light, 0 dark to 100 fully lit", 10.0),
         VssSignal(LOW_BEAM_ON, "", "boolean", "Low beam headlights are on", 10.0),
+        VssSignal(TRIP_METER, "km", "float", "Trip meter reading", 10.0),
+        VssSignal(CHARGING_TYPE, "", "string", "Charging current type: NONE, AC, DC, FAULT", 10.0),
+        VssSignal(HVAC_POWER, "W", "float", "Electric power drawn by heating and air conditioning", 10.0),
+        VssSignal(CAR_TRIP_CONSUMPTION, "kWh/100km", "float",
+                  "Average consumption of the current trip as the car computes it", 10.0),
     )
 }
 
