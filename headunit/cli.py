@@ -14,16 +14,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import TYPE_CHECKING
 
 import assets
-from headunit import logs, oemcli, tripcli
-from headunit.content_cli import add_content_parser
+from headunit import logs, oemcli
 from headunit.paths import default_db_path
 from headunit.tripconfig import (
     DEFAULT_PARKED_TIMEOUT_S,
     TripConfigError,
     TripSettings,
+    add_trip_settings_option,
     load_trip_settings,
 )
-from headunit.sync_cli import add_sync_parser
 from vehicle.gps_source import DEFAULT_GPSD_PORT, parse_gpsd_address
 
 # The vehicle and storage stacks are imported inside the commands, so that
@@ -39,9 +38,16 @@ logger = logging.getLogger(__name__)
 EXIT_CONFIG_ERROR = 2
 
 
+#: Commands that show the UI: their parser leaves out the tools' commands,
+#: whose modules import the storage and sync stacks, so the window comes up
+#: sooner.
+UI_COMMANDS = ("run", "gallery")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _build_parser()
-    args = parser.parse_args(argv)
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser(with_tools=_command_name(tokens) not in UI_COMMANDS)
+    args = parser.parse_args(tokens)
     logs.configure(args.log_level)
     if not hasattr(args, "handler"):
         parser.print_help()
@@ -49,7 +55,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return args.handler(args)
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _command_name(tokens: list[str]) -> str | None:
+    """Return the subcommand in ``tokens``, skipping global options and their values."""
+    skip_value = False
+    for token in tokens:
+        if skip_value:
+            skip_value = False
+        elif token == "--log-level":
+            skip_value = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def _build_parser(with_tools: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="headunit",
         description="Car-owner community head unit: drive screen, trip log, tips.",
@@ -119,7 +138,10 @@ def _build_parser() -> argparse.ArgumentParser:
                          help=f"database file (default: {default_db_path()})")
     listing.add_argument("--limit", type=int, default=50, help="most trips listed")
     listing.set_defaults(handler=_trips_list)
-    tripcli.add_trip_commands(trip_commands)
+    if with_tools:
+        from headunit import tripcli
+
+        tripcli.add_trip_commands(trip_commands)
 
     config = commands.add_parser("config", help="check configuration files")
     config_commands = config.add_subparsers(title="config commands", metavar="COMMAND")
@@ -136,9 +158,13 @@ def _build_parser() -> argparse.ArgumentParser:
     oemcli.add_config_option(check)
     check.set_defaults(handler=_config_check)
 
-    add_content_parser(commands)
-    add_sync_parser(commands)
     oemcli.add_doctor_command(commands)
+    if with_tools:
+        from headunit.content_cli import add_content_parser
+        from headunit.sync_cli import add_sync_parser
+
+        add_content_parser(commands)
+        add_sync_parser(commands)
     return parser
 
 
@@ -158,7 +184,7 @@ def _add_vehicle_options(parser: argparse.ArgumentParser, profile_required: bool
                         metavar="SECONDS",
                         help="standstill in P after which a trip ends (default: "
                              f"{DEFAULT_PARKED_TIMEOUT_S:.0f}, or the trip settings)")
-    tripcli.add_trip_settings_option(parser)
+    add_trip_settings_option(parser)
 
 
 def _trip_settings(args: argparse.Namespace) -> TripSettings:

@@ -57,15 +57,6 @@ def add_trip_commands(trip_commands: argparse._SubParsersAction) -> None:
     charging.set_defaults(handler=_charging)
 
 
-def add_trip_settings_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--trip-settings FILE`` to a command that records trips."""
-    parser.add_argument(
-        "--trip-settings", type=Path, default=None, metavar="TOML",
-        help="trip settings: timeouts, harsh-driving thresholds in g, storage "
-             "budget and charging tariffs (see docs/trips.md)",
-    )
-
-
 def _add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None,
                         help=f"database file (default: {default_db_path()})")

@@ -28,6 +28,7 @@ A malformed file raises ``TripConfigError`` naming the file and the key.
 
 from __future__ import annotations
 
+import argparse
 import math
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -266,4 +267,13 @@ def _parse_tariff(path: Path, index: int, table: Any) -> Tariff:
         longitude=None if longitude is None else float(longitude),
         radius_m=_positive_number(path, f"{key}.radius_m", radius),
         charge_type=charge_type,
+    )
+
+
+def add_trip_settings_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--trip-settings FILE`` to a command that records trips."""
+    parser.add_argument(
+        "--trip-settings", type=Path, default=None, metavar="TOML",
+        help="trip settings: timeouts, harsh-driving thresholds in g, storage "
+             "budget and charging tariffs (see docs/trips.md)",
     )
