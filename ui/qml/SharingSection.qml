@@ -33,13 +33,13 @@ ColumnLayout {
                 level: "summaries",
                 name: "consentSummaries",
                 label: qsTr("Trip summaries"),
-                detail: qsTr("Distance, duration and energy of each trip, without the route.")
+                detail: qsTr("Time, distance, speed and energy of each trip, and your ratings, without the route.")
             },
             {
                 level: "traces",
                 name: "consentTraces",
                 label: qsTr("Full traces"),
-                detail: qsTr("Summaries and the route driven, without its first and last stretch.")
+                detail: qsTr("Summaries and the route with speeds, except near the start, the end and hidden places.")
             }
         ]
 
