@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 
 from headunit import status as status_states
 from headunit.app import HeadUnit
@@ -95,6 +96,8 @@ def save_shot(ui: ui_app.LoadedUi, name: str, tick: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     if tick:
         ui.pump.tick()
+    for _ in range(2):
+        QGuiApplication.processEvents()
     assert ui.grab().save(str(SHOTS / f"{name}.png"), "PNG")
 
 
