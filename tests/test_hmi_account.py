@@ -17,7 +17,9 @@ from sync.engine import SyncStatus
 from sync.privacy import Consent, Privacy
 from tests.platform_fixtures import Platform, start_platform
 from tests.test_hmi_shell import BEIJING_NOON, SIZE, T0, click, find, push
+from headunit.display import pixels_per_dp
 from ui import app as ui_app
+from ui import gallery
 from vehicle import vss
 
 SHOTS = Path("/tmp/syncui-shots")
@@ -259,3 +261,34 @@ def test_every_sync_state_has_text(qapp, headunit, language):
         assert len(detail_texts) == len(SYNC_STATES)
     finally:
         close_ui(ui)
+
+
+@pytest.mark.parametrize("size", gallery.SIZES)
+def test_pairing_code_meets_driving_rules(qapp, headunit, quick_platform, qtbot, size):
+    use_platform(headunit, quick_platform.url)
+    translations = ui_app.Translations(qapp, "zh_CN")
+    ui = ui_app.load_ui(headunit, size=size, translations=translations)
+    assert ui is not None
+    try:
+        ui.pump.stop()
+        parked_on(ui, headunit, "pairing")
+        ui.account.startPairing()
+        assert ui.account.pairingState == "waiting"
+        qr = find(ui, "pairingQr")
+        qtbot.waitUntil(lambda: qr.implicitWidth() > 0, timeout=5000)
+        for _ in range(2):
+            QGuiApplication.processEvents()
+        image = ui.grab()
+        finding = gallery.Finding("settings.pairing", "parked", "day", size)
+        finding.pixels_per_dp = pixels_per_dp(*size)
+        gallery.inspect(ui, image, finding, moving=False)
+        assert finding.problems == []
+        assert finding.text_count > 0
+        assert finding.target_count > 0
+        width, height = size
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        image.save(str(SHOTS / f"pairing-waiting-day-{width}x{height}.png"), "PNG")
+    finally:
+        ui.account.cancelPairing()
+        ui.close()
+        translations.remove()

@@ -3,7 +3,7 @@
 ``AccountStore`` drives the three settings sections about the platform:
 pairing (device flow with a user code and a QR code), data sharing (the
 owner's consent level) and the sync status with "delete my data". Every
-change is refused while the car moves, as the settings policy requires.
+change is rejected while the car moves, as the settings policy requires.
 ``finish_pairing`` blocks while it polls the platform, so it runs in a
 worker thread that reports back to the UI thread through a queued signal.
 """
@@ -14,6 +14,7 @@ import logging
 import threading
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     Property,
     QCoreApplication,
@@ -226,7 +227,7 @@ class AccountStore(QObject):
     def _may_change(self, action: str) -> bool:
         if self.allowChanges and self._headunit is not None:
             return True
-        logger.info("%s refused: the car is moving or no head unit is attached", action)
+        logger.info("%s rejected: the car is moving or no head unit is attached", action)
         return False
 
     @Slot()
@@ -265,12 +266,15 @@ class AccountStore(QObject):
             try:
                 sync.finish_pairing(pairing, authorization, stop)
             except PairingError as error:
-                self.pairingFinished.emit(attempt, error.reason)
+                outcome = error.reason
             except Exception as error:
                 logger.warning("pairing failed: %s", error)
-                self.pairingFinished.emit(attempt, "failed")
+                outcome = "failed"
             else:
-                self.pairingFinished.emit(attempt, "approved")
+                outcome = "approved"
+            # The UI may have closed while the thread waited for the owner.
+            if shiboken6.isValid(self):
+                self.pairingFinished.emit(attempt, outcome)
 
         self.pairing_thread = threading.Thread(
             target=wait_for_owner, name="platform-pairing", daemon=True
