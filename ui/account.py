@@ -190,11 +190,12 @@ class AccountStore(QObject):
         return PAIRING_SIGNED_OUT
 
     def apply(self, moving: bool, status: Any) -> None:
-        """Copy the driving state and the sync status; called every frame."""
+        """Copy the driving state and a ``SyncStatus``; None keeps the last status."""
         allowed = restrictions_for(moving, self._language).allow_settings_changes
         if self._set("allowChanges", allowed) and not allowed:
             self._set("confirming", "")
-        self._status = status
+        if status is not None:
+            self._status = status
         if self.pairingState in (PAIRING_PAIRED, PAIRING_SIGNED_OUT, PAIRING_UNCONFIGURED):
             self._set("pairingState", self._resting_state())
         self._refresh_status()

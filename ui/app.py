@@ -159,7 +159,10 @@ class FramePump(QObject):
             status = self._headunit.status()
             self._shell.apply(snapshot, status)
             if self._account is not None:
-                self._account.apply(snapshot.moving, self._headunit.sync_status)
+                # The sync detail is read from the database, so only when on show.
+                on_show = self._shell.currentScreen == "settings"
+                sync_status = self._headunit.sync_status if on_show else None
+                self._account.apply(snapshot.moving, sync_status)
             self._drive_store.apply(snapshot, now, bus_lost=self._shell.busLost)
             self._trip_model.refresh(self._headunit.trips_version, snapshot.moving)
             self._tip_model.refresh(snapshot.moving)
