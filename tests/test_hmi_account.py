@@ -292,3 +292,25 @@ def test_pairing_code_meets_driving_rules(qapp, headunit, quick_platform, qtbot,
         ui.account.cancelPairing()
         ui.close()
         translations.remove()
+
+
+@pytest.fixture
+def short_code_platform(tmp_path: Path) -> Iterator[Platform]:
+    """The platform with user codes that expire after 2 s."""
+    yield from start_platform(
+        f"sqlite:///{tmp_path / 'short.db'}",
+        "sqlite",
+        device_poll_interval_s=1,
+        device_code_lifetime_s=2,
+    )
+
+
+def test_expired_code_offers_retry(shown, headunit, short_code_platform, qtbot):
+    use_platform(headunit, short_code_platform.url)
+    parked_on(shown, headunit, "pairing")
+    click(shown, "pairButton", qtbot)
+    qtbot.waitUntil(lambda: shown.account.pairingState == "waiting", timeout=5000)
+    qtbot.waitUntil(lambda: shown.account.pairingState == "expired", timeout=10_000)
+    assert find(shown, "pairRetryButton").isVisible()
+    assert find(shown, "pairingStateLabel").property("text") == "配对码在输入前已过期。"
+    assert headunit.sync.engine.client is None
