@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from ui import app as ui_app
 from ui import gallery
 from vehicle import vss
 
-SHOTS = Path("/tmp/syncui-shots")
+#: Folder for PNGs of the account screens to look at; unset writes none.
+SHOTS = os.environ.get("HEADUNIT_UI_SHOTS")
 SYNC_STATES = (
     status_states.SYNC_SYNCED,
     status_states.SYNC_PENDING,
@@ -94,13 +96,16 @@ def decide(platform: Platform, user_code: str, approve: bool) -> None:
 
 
 def save_shot(ui: ui_app.LoadedUi, name: str, tick: bool = True) -> None:
-    """Write the window to a PNG under SHOTS, for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """Render the window and write it to a PNG under SHOTS when that is set."""
     if tick:
         ui.pump.tick()
     for _ in range(2):
         QGuiApplication.processEvents()
-    assert ui.grab().save(str(SHOTS / f"{name}.png"), "PNG")
+    image = ui.grab()
+    assert not image.isNull()
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        assert image.save(str(Path(SHOTS) / f"{name}.png"), "PNG")
 
 
 def test_pair_from_screen_and_sign_out(shown, headunit, quick_platform, qtbot):
@@ -285,9 +290,10 @@ def test_pairing_code_meets_driving_rules(qapp, headunit, quick_platform, qtbot,
         assert finding.problems == []
         assert finding.text_count > 0
         assert finding.target_count > 0
-        width, height = size
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        image.save(str(SHOTS / f"pairing-waiting-day-{width}x{height}.png"), "PNG")
+        if SHOTS:
+            width, height = size
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            image.save(str(Path(SHOTS) / f"pairing-waiting-{width}x{height}.png"), "PNG")
     finally:
         ui.account.cancelPairing()
         ui.close()
