@@ -29,7 +29,7 @@ from tests.conftest import REPO_ROOT
 from ui import gallery
 
 COMBINATIONS = (
-    len(SCREENS)
+    len(gallery.VIEWS)
     * len(gallery.STATES)
     * len(gallery.THEMES)
     * len(gallery.SIZES)
@@ -124,14 +124,14 @@ def test_gallery_command_writes_index(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     pngs = sorted(out_dir.glob("*.png"))
     assert len(pngs) == (
-        len(SCREENS) * len(gallery.STATES) * len(gallery.THEMES) * len(gallery.LANGUAGES)
+        len(gallery.VIEWS) * len(gallery.STATES) * len(gallery.THEMES) * len(gallery.LANGUAGES)
     )
     index = (out_dir / "index.html").read_text(encoding="utf-8")
     for png in pngs:
         assert png.name in index
     image = QImage(str(pngs[0]))
     assert (image.width(), image.height()) == (1024, 600)
-    assert result.stdout.strip().splitlines()[-1].startswith("32 screens rendered, 0 with")
+    assert result.stdout.strip().splitlines()[-1].startswith("56 screens rendered, 0 with")
 
 
 def test_start_without_display_writes_png(tmp_path):

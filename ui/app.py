@@ -27,6 +27,7 @@ from headunit import watchdog
 from headunit.branding import Branding
 from headunit.display import pixels_per_dp
 from headunit.restrictions import SCREENS
+from ui.account import AccountStore
 from ui.community import TipListModel
 from ui.shell import ShellStore
 from ui.stores import DriveStore, TripListModel
@@ -119,10 +120,12 @@ class FramePump(QObject):
         trip_model: TripListModel,
         tip_model: TipListModel,
         parent: QObject | None = None,
+        account: AccountStore | None = None,
     ) -> None:
         super().__init__(parent)
         self._headunit = headunit
         self._shell = shell
+        self._account = account
         self._drive_store = drive_store
         self._trip_model = trip_model
         self._tip_model = tip_model
@@ -155,6 +158,11 @@ class FramePump(QObject):
             snapshot = self._headunit.state.snapshot()
             status = self._headunit.status()
             self._shell.apply(snapshot, status)
+            if self._account is not None:
+                # The sync detail is read from the database, so only when on show.
+                on_show = self._shell.currentScreen == "settings"
+                sync_status = self._headunit.sync_status if on_show else None
+                self._account.apply(snapshot.moving, sync_status)
             self._drive_store.apply(snapshot, now, bus_lost=self._shell.busLost)
             self._trip_model.refresh(self._headunit.trips_version, snapshot.moving)
             self._tip_model.refresh(snapshot.moving)
@@ -181,6 +189,7 @@ class LoadedUi:
     trip_model: TripListModel
     tip_model: TipListModel
     pump: FramePump
+    account: AccountStore
     headunit: Any = None
     #: Whether a saved language replaces the one the UI started with.
     saved_language_wins: bool = True
@@ -205,6 +214,7 @@ class LoadedUi:
         self.drive_store.attach(headunit)
         self.trip_model.attach(headunit)
         self.tip_model.attach(headunit)
+        self.account.attach(headunit)
         self.pump.attach(headunit)
         self.pump.tick()
 
@@ -224,6 +234,7 @@ class LoadedUi:
     def close(self) -> None:
         """Stop the frame timer and delete the engine and the scene with it."""
         self.pump.stop()
+        self.account.stop()
         self.window.close()
         if shiboken6.isValid(self.engine):
             shiboken6.delete(self.engine)
@@ -263,15 +274,16 @@ def load_ui(
     drive_store = DriveStore(None, language)
     trip_model = TripListModel(None, language)
     tip_model = TipListModel(None, language)
+    account = AccountStore(language)
     shell.showScreen(screen)
-    pump = FramePump(None, shell, drive_store, trip_model, tip_model)
+    pump = FramePump(None, shell, drive_store, trip_model, tip_model, account=account)
 
     def on_language(new_language: str) -> None:
         if translations is not None:
             translations.switch(new_language)
         else:
             QLocale.setDefault(QLocale(new_language))
-        for store in (drive_store, trip_model, tip_model):
+        for store in (drive_store, trip_model, tip_model, account):
             store.set_language(new_language)
         pump.tick()
 
@@ -297,6 +309,7 @@ def load_ui(
             "driveStore": drive_store,
             "tripModel": trip_model,
             "tipModel": tip_model,
+            "account": account,
             "asynchronousScreens": asynchronous_screens,
             "width": width,
             "height": height,
@@ -311,9 +324,11 @@ def load_ui(
         )
         shiboken6.delete(engine)
         return None
-    ui = LoadedUi(engine, roots[0], shell, drive_store, trip_model, tip_model, pump)
+    ui = LoadedUi(
+        engine, roots[0], shell, drive_store, trip_model, tip_model, pump, account
+    )
     # The stores must live as long as the engine that binds to them.
-    for child in (shell, drive_store, trip_model, tip_model, pump):
+    for child in (shell, drive_store, trip_model, tip_model, pump, account):
         child.setParent(engine)
     if headunit is not None:
         ui.attach(headunit)

@@ -51,7 +51,21 @@ THEMES = ("day", "night")
 #: Chinese first; English too, since its strings run longer.
 LANGUAGES = ("zh_CN", "en")
 #: Items that must not be visible while the car moves, by objectName.
-FORBIDDEN_WHILE_MOVING = ("tipsList", "aboutButton", "aboutSection")
+FORBIDDEN_WHILE_MOVING = (
+    "tipsList",
+    "aboutButton",
+    "aboutSection",
+    "pairingButton",
+    "pairingSection",
+    "sharingButton",
+    "sharingSection",
+    "syncStatusButton",
+    "syncStatusSection",
+)
+#: Sections rendered as views of their own, named "screen.section". While
+#: moving the policy refuses to open them, so the screen itself is shown.
+SECTION_VIEWS = ("settings.pairing", "settings.sharing", "settings.syncStatus")
+VIEWS = SCREENS + SECTION_VIEWS
 #: Colours that cover fewer pixels than this in a text's box are taken for
 #: anti-aliasing noise, not ink.
 MIN_INK_PIXELS = 3
@@ -346,7 +360,7 @@ class Scene:
 def sweep(
     out_dir: Path | None,
     sizes: tuple[tuple[int, int], ...] | list[tuple[int, int]] = SIZES,
-    screens: tuple[str, ...] = SCREENS,
+    screens: tuple[str, ...] = VIEWS,
     languages: tuple[str, ...] = LANGUAGES,
     db_path: Path | None = None,
 ) -> list[Finding]:
@@ -401,7 +415,13 @@ def sweep(
 
 
 def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -> None:
-    ui.shell.showScreen(finding.screen)
+    screen, _, section = finding.screen.partition(".")
+    ui.shell.showScreen(screen)
+    if section:
+        # Sections open only while parked; the moving state then closes them.
+        scene.set_state("parked")
+        ui.pump.tick()
+        ui.shell.openSection(section)
     # Keep the readings fresh: the state's clock runs on while rendering.
     scene.set_state(finding.state)
     for _ in range(2):
@@ -412,6 +432,10 @@ def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -
     moving = finding.state == "moving"
     if ui.shell.moving != moving:
         finding.problems.append(f"the shell shows moving={ui.shell.moving}")
+    if section and not moving and ui.shell.currentSection != section:
+        finding.problems.append(f"the {section} section did not open")
+    if section and moving and ui.shell.currentSection:
+        finding.problems.append(f"the {section} section stayed open while moving")
     if ui.shell.language != finding.language:
         finding.problems.append(f"the shell shows language {ui.shell.language}")
     # English is the source language: any other must change this string.

@@ -38,7 +38,7 @@ QML_IMPORT_MAJOR_VERSION = 1
 
 LANGUAGES = ("zh_CN", "en")
 #: Sections opened from a screen, one level below it.
-SECTIONS = {"settings": ("about",)}
+SECTIONS = {"settings": ("about", "pairing", "sharing", "syncStatus")}
 #: VSS paths the day and night switch reads.
 _DAY_NIGHT_PATHS = (vss.LIGHT_INTENSITY, vss.LOW_BEAM_ON, vss.LATITUDE, vss.LONGITUDE)
 

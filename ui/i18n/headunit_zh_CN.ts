@@ -30,6 +30,81 @@
     </message>
 </context>
 <context>
+    <name>Account</name>
+    <message>
+        <location filename="../account.py" line="55"/>
+        <source>Everything is sent to the platform.</source>
+        <extracomment>Pairing states the pairing section shows. Actions that ask the driver to confirm first.</extracomment>
+        <translation>所有数据都已发送到平台。</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="57"/>
+        <source>%n item(s) waiting to be sent.</source>
+        <translation>%n 项等待发送。</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="59"/>
+        <source>The platform cannot be reached now. The head unit tries again.</source>
+        <translation>暂时无法连接平台，车机会再次尝试。</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="61"/>
+        <source>The platform is busy and asked the head unit to wait.</source>
+        <translation>平台繁忙，要求车机稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="63"/>
+        <source>The platform rejected the last request.</source>
+        <translation>平台拒绝了上一次请求。</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="64"/>
+        <source>Not paired with an account, so nothing is sent.</source>
+        <translation>未与账户配对，因此不发送任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="207"/>
+        <source>Waiting to be sent: %1</source>
+        <extracomment>Emitted from the pairing thread; delivered queued on the UI thread.</extracomment>
+        <translation>等待发送：%1</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="210"/>
+        <source>Last sync: never</source>
+        <translation>上次同步：从未</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="213"/>
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="216"/>
+        <source>Last error: %1</source>
+        <translation>上次错误：%1</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="218"/>
+        <source>Last error: none</source>
+        <translation>上次错误：无</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="222"/>
+        <source>Next try: %1</source>
+        <translation>下次尝试：%1</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="326"/>
+        <source>Signed out. Nothing more is sent.</source>
+        <translation>已退出登录，不再发送任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="331"/>
+        <source>Your data is deleted here and will be erased on the platform.</source>
+        <translation>您的数据已在车机上删除，平台上的数据也将被清除。</translation>
+    </message>
+</context>
+<context>
     <name>AuthorRole</name>
     <message>
         <location filename="../stores.py" line="73"/>
@@ -153,7 +228,7 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="25"/>
+        <location filename="../qml/Main.qml" line="26"/>
         <source>Head unit</source>
         <translation>车机</translation>
     </message>
@@ -161,7 +236,7 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="415"/>
+        <location filename="../gallery.py" line="418"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
         <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
@@ -184,11 +259,102 @@
     </message>
 </context>
 <context>
+    <name>PairingSection</name>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="28"/>
+        <source>Platform account</source>
+        <translation>平台账户</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="40"/>
+        <source>No platform is configured on this head unit, so it cannot pair.</source>
+        <translation>此车机未配置平台，因此无法配对。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="42"/>
+        <source>Asking the platform for a code…</source>
+        <translation>正在向平台获取配对码…</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="44"/>
+        <source>On your phone, open %1 and enter this code, or scan the QR code:</source>
+        <translation>请在手机上打开 %1 并输入此配对码，或扫描二维码：</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="47"/>
+        <source>Paired with your account.</source>
+        <translation>已与您的账户配对。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="49"/>
+        <source>The code expired before it was entered.</source>
+        <translation>配对码在输入前已过期。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="51"/>
+        <source>Pairing was refused on the platform.</source>
+        <translation>平台拒绝了配对。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="53"/>
+        <source>Pairing failed because the platform could not be reached.</source>
+        <translation>无法连接平台，配对失败。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="55"/>
+        <source>Not paired. Pair to share with your community account.</source>
+        <translation>未配对。配对后可与您的社区账户共享数据。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="78"/>
+        <source>Sign out? The head unit stops sending data to your account.</source>
+        <translation>确定退出登录？车机将停止向您的账户发送数据。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="103"/>
+        <source>Pair with my account</source>
+        <translation>与我的账户配对</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="114"/>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="124"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="135"/>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="146"/>
+        <source>Sign out now</source>
+        <translation>立即退出</translation>
+    </message>
+    <message>
+        <location filename="../qml/PairingSection.qml" line="156"/>
+        <source>Stay paired</source>
+        <translation>保持配对</translation>
+    </message>
+</context>
+<context>
     <name>Readout</name>
     <message>
         <location filename="../qml/Readout.qml" line="56"/>
         <source>No signal</source>
         <translation>无信号</translation>
+    </message>
+</context>
+<context>
+    <name>SectionHeader</name>
+    <message>
+        <location filename="../qml/SectionHeader.qml" line="20"/>
+        <source>Back</source>
+        <translation>返回</translation>
     </message>
 </context>
 <context>
@@ -217,69 +383,117 @@
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="28"/>
+        <location filename="../qml/SettingsScreen.qml" line="30"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="62"/>
+        <location filename="../qml/SettingsScreen.qml" line="64"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="76"/>
+        <location filename="../qml/SettingsScreen.qml" line="78"/>
         <source>Metric</source>
         <translation>公制</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="86"/>
+        <location filename="../qml/SettingsScreen.qml" line="88"/>
         <source>Imperial</source>
         <translation>英制</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="95"/>
+        <location filename="../qml/SettingsScreen.qml" line="97"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="109"/>
+        <location filename="../qml/SettingsScreen.qml" line="111"/>
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="119"/>
+        <location filename="../qml/SettingsScreen.qml" line="121"/>
         <source>Day</source>
         <translation>白天</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="129"/>
+        <location filename="../qml/SettingsScreen.qml" line="131"/>
         <source>Night</source>
         <translation>夜间</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="138"/>
+        <location filename="../qml/SettingsScreen.qml" line="140"/>
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="148"/>
-        <source>Pairing and data sharing: not available yet</source>
-        <translation>账号配对和数据共享：暂不可用</translation>
+        <location filename="../qml/SettingsScreen.qml" line="155"/>
+        <source>Pairing</source>
+        <translation>账户配对</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="154"/>
+        <location filename="../qml/SettingsScreen.qml" line="165"/>
+        <source>Data sharing</source>
+        <translation>数据共享</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="175"/>
+        <source>Sync status</source>
+        <translation>同步状态</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsScreen.qml" line="194"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="169"/>
+        <location filename="../qml/SettingsScreen.qml" line="209"/>
         <source>About this head unit</source>
         <translation>关于本机</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="181"/>
+        <location filename="../qml/SettingsScreen.qml" line="221"/>
         <source>Settings can be changed when the car is parked</source>
         <translation>停车后可以更改设置</translation>
+    </message>
+</context>
+<context>
+    <name>SharingSection</name>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="19"/>
+        <source>Data sharing</source>
+        <translation>数据共享</translation>
+    </message>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="29"/>
+        <source>Nothing</source>
+        <translation>不共享</translation>
+    </message>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="30"/>
+        <source>Nothing about your trips leaves the car.</source>
+        <translation>您的行程信息不会离开车辆。</translation>
+    </message>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="35"/>
+        <source>Trip summaries</source>
+        <translation>行程摘要</translation>
+    </message>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="36"/>
+        <source>Time, distance, speed and energy of each trip, and your ratings, without the route.</source>
+        <translation>每次行程的时间、里程、车速和能耗，以及您的评分，不含路线。</translation>
+    </message>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="42"/>
+        <source>Summaries and the route with speeds, except near the start, the end and hidden places.</source>
+        <translation>行程摘要以及带车速的路线，起点、终点和隐藏地点附近除外。</translation>
+    </message>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="41"/>
+        <source>Full traces</source>
+        <translation>完整轨迹</translation>
     </message>
 </context>
 <context>
@@ -354,6 +568,34 @@
         <location filename="../shell.py" line="100"/>
         <source>Sync not set up</source>
         <translation>未设置同步</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusSection</name>
+    <message>
+        <location filename="../qml/SyncStatusSection.qml" line="19"/>
+        <source>Sync status</source>
+        <translation>同步状态</translation>
+    </message>
+    <message>
+        <location filename="../qml/SyncStatusSection.qml" line="74"/>
+        <source>Delete your trips here now, and on the platform at the next sync?</source>
+        <translation>立即删除车机上的行程，并在下次同步时删除平台上的数据？</translation>
+    </message>
+    <message>
+        <location filename="../qml/SyncStatusSection.qml" line="99"/>
+        <source>Delete my data</source>
+        <translation>删除我的数据</translation>
+    </message>
+    <message>
+        <location filename="../qml/SyncStatusSection.qml" line="110"/>
+        <source>Delete now</source>
+        <translation>立即删除</translation>
+    </message>
+    <message>
+        <location filename="../qml/SyncStatusSection.qml" line="120"/>
+        <source>Keep my data</source>
+        <translation>保留我的数据</translation>
     </message>
 </context>
 <context>

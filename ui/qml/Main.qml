@@ -14,6 +14,7 @@ Window {
     required property DriveStore driveStore
     required property TripListModel tripModel
     required property TipListModel tipModel
+    required property AccountStore account
     // True in the running app: screens are built in the background, so the
     // shell reaches the screen first. Tests build them at once.
     required property bool asynchronousScreens
@@ -114,6 +115,7 @@ Window {
 
         SettingsScreen {
             shell: root.shell
+            account: root.account
         }
     }
 }

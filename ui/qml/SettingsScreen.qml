@@ -2,12 +2,14 @@ import QtQuick
 import QtQuick.Layouts
 import HeadUnit
 
-// The driver's settings: language, units, theme, and the about section.
+// The driver's settings: language, units, theme, the platform account
+// (pairing, data sharing, sync status) and the about section.
 // While the car moves the choices are shown but locked.
 Item {
     id: root
 
     required property ShellStore shell
+    required property AccountStore account
 
     objectName: "settingsScreen"
 
@@ -139,13 +141,51 @@ Item {
             color: Theme.secondaryText
         }
 
-        UiText {
-            id: accountState
+        RowLayout {
+            id: accountRow
 
-            objectName: "accountStateLabel"
             Layout.fillWidth: true
-            elide: Text.ElideRight
-            text: qsTr("Pairing and data sharing: not available yet")
+            spacing: Theme.spacing
+
+            ChoiceButton {
+                id: pairingButton
+
+                objectName: "pairingButton"
+                visible: root.shell.allowSections
+                label: qsTr("Pairing")
+                selected: false
+                onActivated: root.shell.openSection("pairing")
+            }
+
+            ChoiceButton {
+                id: sharingButton
+
+                objectName: "sharingButton"
+                visible: root.shell.allowSections
+                label: qsTr("Data sharing")
+                selected: false
+                onActivated: root.shell.openSection("sharing")
+            }
+
+            ChoiceButton {
+                id: syncStatusButton
+
+                objectName: "syncStatusButton"
+                visible: root.shell.allowSections
+                label: qsTr("Sync status")
+                selected: false
+                onActivated: root.shell.openSection("syncStatus")
+            }
+
+            UiText {
+                id: accountState
+
+                objectName: "accountStateLabel"
+                Layout.fillWidth: true
+                visible: !root.shell.allowSections
+                elide: Text.ElideRight
+                text: root.shell.syncText
+            }
         }
 
         UiText {
@@ -199,5 +239,38 @@ Item {
         anchors.margins: Theme.margin
         visible: root.shell.currentSection === "about"
         shell: root.shell
+    }
+
+    PairingSection {
+        id: pairingSection
+
+        objectName: "pairingSection"
+        anchors.fill: parent
+        anchors.margins: Theme.margin
+        visible: root.shell.currentSection === "pairing"
+        shell: root.shell
+        account: root.account
+    }
+
+    SharingSection {
+        id: sharingSection
+
+        objectName: "sharingSection"
+        anchors.fill: parent
+        anchors.margins: Theme.margin
+        visible: root.shell.currentSection === "sharing"
+        shell: root.shell
+        account: root.account
+    }
+
+    SyncStatusSection {
+        id: syncStatusSection
+
+        objectName: "syncStatusSection"
+        anchors.fill: parent
+        anchors.margins: Theme.margin
+        visible: root.shell.currentSection === "syncStatus"
+        shell: root.shell
+        account: root.account
     }
 }
