@@ -320,3 +320,20 @@ def test_expired_code_offers_retry(shown, headunit, short_code_platform, qtbot):
     assert find(shown, "pairRetryButton").isVisible()
     assert find(shown, "pairingStateLabel").property("text") == "配对码在输入前已过期。"
     assert headunit.sync.engine.client is None
+
+
+def test_sync_detail_shows_monthly_data(shown, headunit):
+    privacy = Privacy(headunit.store)
+    privacy.set_monthly_budget_bytes(50_000_000)
+    privacy.count_data(12_300_000)
+    parked_on(shown, headunit, "syncStatus")
+    shown.pump.tick()
+
+    usage = find(shown, "syncDetailDataUsage")
+
+    assert usage.isVisible()
+    assert usage.property("text") == "本月移动数据：12.3 / 50 MB"
+
+    privacy.count_data(40_000_000)
+    shown.account.apply(False, dataclasses.replace(headunit.sync_status, traces_deferred=True))
+    assert "完整轨迹下月再传" in usage.property("text")

@@ -83,6 +83,7 @@ _DEFAULTS: dict[str, Any] = {
     "pendingText": "",
     "lastSyncText": "",
     "lastErrorText": "",
+    "dataUsageText": "",
     "nextAttemptText": "",
     "confirming": "",
     "allowChanges": True,
@@ -129,6 +130,9 @@ class AccountStore(QObject):
     lastErrorTextChanged, lastErrorText = _notifying(
         str, "lastErrorText", "The platform's last error message; empty for none."
     )
+    dataUsageTextChanged, dataUsageText = _notifying(
+        str, "dataUsageText", "Mobile data this month against the monthly budget."
+    )
     nextAttemptTextChanged, nextAttemptText = _notifying(
         str, "nextAttemptText", "Time of the next attempt; empty when none is planned."
     )
@@ -142,7 +146,7 @@ class AccountStore(QObject):
         str, "messageText", "Result of the last action, translated; empty for none."
     )
 
-    #: Emitted from the pairing thread; delivered queued on the UI thread.
+    # Emitted from the pairing thread; delivered queued on the UI thread.
     pairingFinished = Signal(int, str)
 
     def __init__(self, language: str = "zh_CN", parent: QObject | None = None) -> None:
@@ -200,6 +204,21 @@ class AccountStore(QObject):
             self._set("pairingState", self._resting_state())
         self._refresh_status()
 
+    def _refresh_data_usage(self, status: Any) -> None:
+        if self._headunit is None:
+            return
+        privacy = self._headunit.sync.privacy
+        used_mb = privacy.data_used() / 1_000_000
+        budget_mb = privacy.monthly_budget_bytes / 1_000_000
+        text = QCoreApplication.translate(
+            "Account", "Mobile data this month: %1 of %2 MB"
+        ).replace("%1", f"{used_mb:.1f}").replace("%2", f"{budget_mb:.0f}")
+        if getattr(status, "traces_deferred", False):
+            text += " " + QCoreApplication.translate(
+                "Account", "(budget used up: full traces wait for next month)"
+            )
+        self._set("dataUsageText", text)
+
     def _refresh_status(self) -> None:
         status = self._status
         state = getattr(status, "state", status_states.SYNC_SIGNED_OUT)
@@ -213,6 +232,7 @@ class AccountStore(QObject):
         else:
             when = _local_time(synced_at, self._language)
             self._set("lastSyncText", QCoreApplication.translate("Account", "Last sync: %1").replace("%1", when))
+        self._refresh_data_usage(status)
         error = getattr(status, "last_error", None)
         if error:
             self._set("lastErrorText", QCoreApplication.translate("Account", "Last error: %1").replace("%1", error))

@@ -32,74 +32,83 @@
 <context>
     <name>Account</name>
     <message>
-        <location filename="../account.py" line="55"/>
+        <location filename="../account.py" line="56"/>
         <source>Everything is sent to the platform.</source>
         <extracomment>Pairing states the pairing section shows. Actions that ask the driver to confirm first.</extracomment>
         <translation>所有数据都已发送到平台。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="57"/>
+        <location filename="../account.py" line="58"/>
         <source>%n item(s) waiting to be sent.</source>
         <translation>%n 项等待发送。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="59"/>
+        <location filename="../account.py" line="60"/>
         <source>The platform cannot be reached now. The head unit tries again.</source>
         <translation>暂时无法连接平台，车机会再次尝试。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="61"/>
+        <location filename="../account.py" line="62"/>
         <source>The platform is busy and asked the head unit to wait.</source>
         <translation>平台繁忙，要求车机稍后再试。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="63"/>
+        <location filename="../account.py" line="64"/>
         <source>The platform rejected the last request.</source>
         <translation>平台拒绝了上一次请求。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="64"/>
+        <location filename="../account.py" line="65"/>
         <source>Not paired with an account, so nothing is sent.</source>
         <translation>未与账户配对，因此不发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="207"/>
+        <location filename="../account.py" line="213"/>
+        <source>Mobile data this month: %1 of %2 MB</source>
+        <translation>本月移动数据：%1 / %2 MB</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="217"/>
+        <source>(budget used up: full traces wait for next month)</source>
+        <translation>（流量已用完：完整轨迹下月再传）</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="228"/>
         <source>Waiting to be sent: %1</source>
-        <extracomment>Emitted from the pairing thread; delivered queued on the UI thread.</extracomment>
         <translation>等待发送：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="210"/>
+        <location filename="../account.py" line="231"/>
         <source>Last sync: never</source>
         <translation>上次同步：从未</translation>
     </message>
     <message>
-        <location filename="../account.py" line="213"/>
+        <location filename="../account.py" line="234"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="216"/>
+        <location filename="../account.py" line="238"/>
         <source>Last error: %1</source>
         <translation>上次错误：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="218"/>
+        <location filename="../account.py" line="240"/>
         <source>Last error: none</source>
         <translation>上次错误：无</translation>
     </message>
     <message>
-        <location filename="../account.py" line="222"/>
+        <location filename="../account.py" line="244"/>
         <source>Next try: %1</source>
         <translation>下次尝试：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="326"/>
+        <location filename="../account.py" line="351"/>
         <source>Signed out. Nothing more is sent.</source>
         <translation>已退出登录，不再发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="331"/>
+        <location filename="../account.py" line="356"/>
         <source>Your data is deleted here and will be erased on the platform.</source>
         <translation>您的数据已在车机上删除，平台上的数据也将被清除。</translation>
     </message>
@@ -236,10 +245,10 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="418"/>
+        <location filename="../gallery.py" line="442"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
-        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>
@@ -578,22 +587,22 @@
         <translation>同步状态</translation>
     </message>
     <message>
-        <location filename="../qml/SyncStatusSection.qml" line="74"/>
+        <location filename="../qml/SyncStatusSection.qml" line="81"/>
         <source>Delete your trips here now, and on the platform at the next sync?</source>
         <translation>立即删除车机上的行程，并在下次同步时删除平台上的数据？</translation>
     </message>
     <message>
-        <location filename="../qml/SyncStatusSection.qml" line="99"/>
+        <location filename="../qml/SyncStatusSection.qml" line="106"/>
         <source>Delete my data</source>
         <translation>删除我的数据</translation>
     </message>
     <message>
-        <location filename="../qml/SyncStatusSection.qml" line="110"/>
+        <location filename="../qml/SyncStatusSection.qml" line="117"/>
         <source>Delete now</source>
         <translation>立即删除</translation>
     </message>
     <message>
-        <location filename="../qml/SyncStatusSection.qml" line="120"/>
+        <location filename="../qml/SyncStatusSection.qml" line="127"/>
         <source>Keep my data</source>
         <translation>保留我的数据</translation>
     </message>

@@ -65,6 +65,13 @@ ColumnLayout {
     }
 
     UiText {
+        objectName: "syncDetailDataUsage"
+        Layout.fillWidth: true
+        elide: Text.ElideRight
+        text: root.account.dataUsageText
+    }
+
+    UiText {
         id: deleteQuestion
 
         objectName: "deleteDataQuestion"
