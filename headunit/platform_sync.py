@@ -19,7 +19,7 @@ from sync.client import PlatformClient, TransientError, PlatformError
 from sync.credentials import Credentials, TokenStore
 from sync.engine import SyncConfig, SyncEngine, SyncStatus
 from sync.pairing import DeviceAuthorization, DevicePairing
-from sync.privacy import Privacy
+from sync.privacy import DEFAULT_HIDDEN_RADIUS_M, HiddenPlace, Privacy
 from sync.store import Store
 
 logger = logging.getLogger(__name__)
@@ -129,6 +129,14 @@ class PlatformSync:
         item_id = self.engine.outbox.enqueue(kind, payload)
         self.engine.wake()
         return item_id
+
+    def hide_place(self, name: str, latitude: float, longitude: float) -> int:
+        """Mark a place around which no position is ever uploaded; return its id."""
+        place = HiddenPlace(name, latitude, longitude, DEFAULT_HIDDEN_RADIUS_M)
+        return self.privacy.add_hidden_place(place)
+
+    def hidden_place_count(self) -> int:
+        return len(self.privacy.hidden_places())
 
     def delete_my_data(self) -> None:
         """Delete the owner's data here at once and on the platform at the next sync."""

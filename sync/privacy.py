@@ -31,6 +31,9 @@ DEFAULT_MONTHLY_BUDGET_BYTES = 50 * 1024 * 1024
 #: between 45 and 0 degrees of latitude.
 CELL_DEG = 0.1
 EARTH_RADIUS_M = 6_371_008.8
+#: Radius of a hidden place marked from the car, in metres: wide enough to
+#: cover the streets around a home or a workplace.
+DEFAULT_HIDDEN_RADIUS_M = 500.0
 
 
 class Consent(str, Enum):

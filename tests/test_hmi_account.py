@@ -337,3 +337,27 @@ def test_sync_detail_shows_monthly_data(shown, headunit):
     privacy.count_data(40_000_000)
     shown.account.apply(False, dataclasses.replace(headunit.sync_status, traces_deferred=True))
     assert "完整轨迹下月再传" in usage.property("text")
+
+
+def test_hide_current_place_while_parked(shown, headunit, qtbot):
+    parked_on(shown, headunit, "sharing")
+    home = find(shown, "hideHomeButton")
+    assert not home.property("enabled")
+
+    push(headunit, T0 + 1, {
+        vss.SPEED: 0.0, vss.LATITUDE: 30.2741, vss.LONGITUDE: 120.1551,
+    })
+    shown.pump.tick()
+    click(shown, "hideHomeButton", qtbot)
+    places = Privacy(headunit.store).hidden_places()
+
+    assert len(places) == 1
+    assert places[0].name == "home"
+    assert places[0].latitude == pytest.approx(30.2741)
+    assert places[0].radius_m == 500.0
+    assert find(shown, "hiddenPlacesLabel").property("text") == "隐藏地点：1 个"
+
+    push(headunit, T0 + 2, {vss.SPEED: 40.0})
+    shown.pump.tick()
+    shown.account.hideHere("work")
+    assert len(Privacy(headunit.store).hidden_places()) == 1

@@ -29,6 +29,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from headunit import status as status_states
 from headunit.restrictions import restrictions_for
+from vehicle import vss
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ _DEFAULTS: dict[str, Any] = {
     "lastSyncText": "",
     "lastErrorText": "",
     "dataUsageText": "",
+    "hiddenPlacesText": "",
+    "canHideHere": False,
     "nextAttemptText": "",
     "confirming": "",
     "allowChanges": True,
@@ -132,6 +135,12 @@ class AccountStore(QObject):
     )
     dataUsageTextChanged, dataUsageText = _notifying(
         str, "dataUsageText", "Mobile data this month against the monthly budget."
+    )
+    hiddenPlacesTextChanged, hiddenPlacesText = _notifying(
+        str, "hiddenPlacesText", "How many hidden places the owner has marked."
+    )
+    canHideHereChanged, canHideHere = _notifying(
+        bool, "canHideHere", "The car knows its position, so it can be hidden."
     )
     nextAttemptTextChanged, nextAttemptText = _notifying(
         str, "nextAttemptText", "Time of the next attempt; empty when none is planned."
@@ -199,7 +208,10 @@ class AccountStore(QObject):
         if self._set("allowChanges", allowed) and not allowed:
             self._set("confirming", "")
         if status is not None:
+            # Only while the settings are on show: these read the database.
             self._status = status
+            self._refresh_data_usage(status)
+            self._refresh_hidden_places()
         if self.pairingState in (PAIRING_PAIRED, PAIRING_SIGNED_OUT, PAIRING_UNCONFIGURED):
             self._set("pairingState", self._resting_state())
         self._refresh_status()
@@ -219,6 +231,34 @@ class AccountStore(QObject):
             )
         self._set("dataUsageText", text)
 
+    def _refresh_hidden_places(self) -> None:
+        if self._headunit is None:
+            return
+        count = self._headunit.sync.hidden_place_count()
+        self._set("hiddenPlacesText", QCoreApplication.translate(
+            "Account", "Hidden places: %1"
+        ).replace("%1", str(count)))
+        self._set("canHideHere", self._position() is not None)
+
+    def _position(self) -> tuple[float, float] | None:
+        latitude = self._headunit.state.value(vss.LATITUDE)
+        longitude = self._headunit.state.value(vss.LONGITUDE)
+        if latitude is None or longitude is None:
+            return None
+        return float(latitude), float(longitude)
+
+    @Slot(str)
+    def hideHere(self, name: str) -> None:
+        """Mark the car's position as a hidden place (home or work) while parked."""
+        if not self.allowChanges or self._headunit is None:
+            return
+        position = self._position()
+        if position is None:
+            return
+        self._headunit.sync.hide_place(name, *position)
+        logger.info("marked a hidden place named %s", name)
+        self._refresh_hidden_places()
+
     def _refresh_status(self) -> None:
         status = self._status
         state = getattr(status, "state", status_states.SYNC_SIGNED_OUT)
@@ -232,7 +272,6 @@ class AccountStore(QObject):
         else:
             when = _local_time(synced_at, self._language)
             self._set("lastSyncText", QCoreApplication.translate("Account", "Last sync: %1").replace("%1", when))
-        self._refresh_data_usage(status)
         error = getattr(status, "last_error", None)
         if error:
             self._set("lastErrorText", QCoreApplication.translate("Account", "Last error: %1").replace("%1", error))

@@ -32,83 +32,88 @@
 <context>
     <name>Account</name>
     <message>
-        <location filename="../account.py" line="56"/>
+        <location filename="../account.py" line="57"/>
         <source>Everything is sent to the platform.</source>
         <extracomment>Pairing states the pairing section shows. Actions that ask the driver to confirm first.</extracomment>
         <translation>所有数据都已发送到平台。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="58"/>
+        <location filename="../account.py" line="59"/>
         <source>%n item(s) waiting to be sent.</source>
         <translation>%n 项等待发送。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="60"/>
+        <location filename="../account.py" line="61"/>
         <source>The platform cannot be reached now. The head unit tries again.</source>
         <translation>暂时无法连接平台，车机会再次尝试。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="62"/>
+        <location filename="../account.py" line="63"/>
         <source>The platform is busy and asked the head unit to wait.</source>
         <translation>平台繁忙，要求车机稍后再试。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="64"/>
+        <location filename="../account.py" line="65"/>
         <source>The platform rejected the last request.</source>
         <translation>平台拒绝了上一次请求。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="65"/>
+        <location filename="../account.py" line="66"/>
         <source>Not paired with an account, so nothing is sent.</source>
         <translation>未与账户配对，因此不发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="213"/>
+        <location filename="../account.py" line="225"/>
         <source>Mobile data this month: %1 of %2 MB</source>
         <translation>本月移动数据：%1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../account.py" line="217"/>
+        <location filename="../account.py" line="229"/>
         <source>(budget used up: full traces wait for next month)</source>
         <translation>（流量已用完：完整轨迹下月再传）</translation>
     </message>
     <message>
-        <location filename="../account.py" line="228"/>
+        <location filename="../account.py" line="238"/>
+        <source>Hidden places: %1</source>
+        <translation>隐藏地点：%1 个</translation>
+    </message>
+    <message>
+        <location filename="../account.py" line="268"/>
         <source>Waiting to be sent: %1</source>
         <translation>等待发送：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="231"/>
+        <location filename="../account.py" line="271"/>
         <source>Last sync: never</source>
         <translation>上次同步：从未</translation>
     </message>
     <message>
-        <location filename="../account.py" line="234"/>
+        <location filename="../account.py" line="274"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="238"/>
+        <location filename="../account.py" line="277"/>
         <source>Last error: %1</source>
         <translation>上次错误：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="240"/>
+        <location filename="../account.py" line="279"/>
         <source>Last error: none</source>
         <translation>上次错误：无</translation>
     </message>
     <message>
-        <location filename="../account.py" line="244"/>
+        <location filename="../account.py" line="283"/>
         <source>Next try: %1</source>
         <translation>下次尝试：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="351"/>
+        <location filename="../account.py" line="390"/>
         <source>Signed out. Nothing more is sent.</source>
         <translation>已退出登录，不再发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="356"/>
+        <location filename="../account.py" line="395"/>
         <source>Your data is deleted here and will be erased on the platform.</source>
         <translation>您的数据已在车机上删除，平台上的数据也将被清除。</translation>
     </message>
@@ -498,6 +503,16 @@
         <location filename="../qml/SharingSection.qml" line="42"/>
         <source>Summaries and the route with speeds, except near the start, the end and hidden places.</source>
         <translation>行程摘要以及带车速的路线，起点、终点和隐藏地点附近除外。</translation>
+    </message>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="88"/>
+        <source>Hide here: home</source>
+        <translation>此处设为家</translation>
+    </message>
+    <message>
+        <location filename="../qml/SharingSection.qml" line="99"/>
+        <source>Hide here: work</source>
+        <translation>此处设为公司</translation>
     </message>
     <message>
         <location filename="../qml/SharingSection.qml" line="41"/>

@@ -73,6 +73,45 @@ ColumnLayout {
         }
     }
 
+    RowLayout {
+        id: hiddenRow
+
+        Layout.fillWidth: true
+        spacing: Theme.margin
+
+        ChoiceButton {
+            id: hideHomeButton
+
+            objectName: "hideHomeButton"
+            Layout.preferredWidth: Math.round(230 * Theme.dp)
+            enabled: root.account.allowChanges && root.account.canHideHere
+            label: qsTr("Hide here: home")
+            selected: false
+            onActivated: root.account.hideHere("home")
+        }
+
+        ChoiceButton {
+            id: hideWorkButton
+
+            objectName: "hideWorkButton"
+            Layout.preferredWidth: Math.round(230 * Theme.dp)
+            enabled: root.account.allowChanges && root.account.canHideHere
+            label: qsTr("Hide here: work")
+            selected: false
+            onActivated: root.account.hideHere("work")
+        }
+
+        UiText {
+            id: hiddenCount
+
+            objectName: "hiddenPlacesLabel"
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            text: root.account.hiddenPlacesText
+            color: Theme.secondaryText
+        }
+    }
+
     Item {
         id: filler
 
