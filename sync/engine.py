@@ -437,14 +437,22 @@ class SyncEngine:
     # -- owner's data ----------------------------------------------------
 
     def delete_my_data(self) -> None:
-        """Delete trips, samples and queued uploads here; queue the platform's erase."""
+        """Delete the trip log and queued uploads here; queue the platform's erase.
+
+        The trip log is every table that holds the owner's drives, charges or
+        positions: samples, trips, their events and gaps, and charging sessions.
+        """
         with self.store.write() as db:
-            db.execute("delete from samples")
-            db.execute("delete from trips")
+            for table in PERSONAL_TABLES:
+                db.execute(f"delete from {table}")
         self.outbox.forget_personal_items()
         self.outbox.enqueue("erase", item_id=f"erase-{int(self.clock() * 1000)}")
         logger.info("personal data deleted on the head unit; platform erase queued")
         self.wake()
+
+
+#: Tables of the owner's trip log, children first so foreign keys hold.
+PERSONAL_TABLES = ("samples", "events", "gaps", "charging_sessions", "trips")
 
 
 def _quote(text: str) -> str:

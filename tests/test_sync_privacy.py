@@ -155,12 +155,22 @@ def test_delete_my_data_here_and_on_platform(platform: Platform, db_path: Path) 
     engine.drain()
     uploaded = len(export(platform, token)["trips"])
 
+    with store.write() as db:
+        db["events"].insert({"vehicle": "demo", "t": 1.0, "kind": "harsh_braking"})
+        db["gaps"].insert({"vehicle": "demo", "kind": "gps_lost", "start_t": 1.0, "end_t": 2.0})
+        db["charging_sessions"].insert(
+            {"vehicle": "demo", "status": "closed", "started_at": 1.0}
+        )
     engine.delete_my_data()
-    local = store.query("select count(*) as n from trips")[0]["n"]
+    left = {
+        table: store.query(f"select count(*) as n from {table}")[0]["n"]
+        for table in ("trips", "samples", "events", "gaps", "charging_sessions")
+    }
     engine.drain()
 
     assert uploaded == 3
-    assert local == 0
+    assert left == {"trips": 0, "samples": 0, "events": 0, "gaps": 0,
+                    "charging_sessions": 0}
     assert export(platform, token)["trips"] == []
     assert Outbox(store).counts() == {"sent": 1}
 
