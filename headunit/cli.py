@@ -23,6 +23,7 @@ from headunit.tripconfig import (
     TripSettings,
     load_trip_settings,
 )
+from headunit.simulate_cli import add_simulate_parser
 from headunit.sync_cli import add_sync_parser
 from vehicle.gps_source import DEFAULT_GPSD_PORT, parse_gpsd_address
 
@@ -139,6 +140,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_content_parser(commands)
     add_sync_parser(commands)
     oemcli.add_doctor_command(commands)
+    add_simulate_parser(commands, _resolve_profile)
     return parser
 
 

@@ -314,6 +314,10 @@ class Simulator:
         self._bus_factory = bus_factory
         self._stop = threading.Event()
         self.cycle_done = threading.Event()
+        #: Set once the sending thread has ended, after an error too.
+        self.stopped = threading.Event()
+        #: The sending thread ended on an error (logged).
+        self.failed = False
         self._thread: threading.Thread | None = None
         self.frames_sent = 0
 
@@ -327,15 +331,14 @@ class Simulator:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        buses = {
-            name: self._bus_factory(
-                interface=config.interface,
-                channel=config.channel,
-                preserve_timestamps=True,
-            )
-            for name, config in self.decoder.profile.buses.items()
-        }
+        buses: dict[str, can.BusABC] = {}
         try:
+            for name, config in self.decoder.profile.buses.items():
+                buses[name] = self._bus_factory(
+                    interface=config.interface,
+                    channel=config.channel,
+                    preserve_timestamps=True,
+                )
             car_state = None
             while not self._stop.is_set():
                 car = DemoCar(self.decoder, self.cycle, self.car_start)
@@ -348,10 +351,12 @@ class Simulator:
                 if not self.loop:
                     break
         except Exception:
+            self.failed = True
             logger.exception("the CAN simulator stopped after an error")
         finally:
             for bus in buses.values():
                 bus.shutdown()
+            self.stopped.set()
 
     def _play(self, car: DemoCar, buses: dict[str, can.BusABC]) -> None:
         wall_start = time.monotonic()
