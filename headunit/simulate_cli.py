@@ -1,7 +1,7 @@
 """The ``headunit simulate`` command: play a scenario onto a CAN bus.
 
-The simulated car is a separate node that transmits; it is for test
-benches and never runs inside the head unit's own process on a car.
+The simulated car transmits, so the command is for test benches and
+must not be pointed at a car's bus.
 """
 
 from __future__ import annotations

@@ -208,10 +208,11 @@ class DemoCar:
         if phase.set_soc_percent is not None:
             self.model.soc_percent = phase.set_soc_percent
         if phase.dtc is not None:
-            # NOTE: no DBC signal can carry a DTC string, so the simulator
-            # cannot put codes on CAN; DTCs reach the head unit over OBD-II.
+            # TODO: a profile that maps Vehicle.OBD.DTCList to a CAN signal
+            # would need the code encoded here; the bundled profiles map none.
             logger.info(
-                "scenario DTC %s not sent: CAN carries no DTCs, the OBD side reads them",
+                "scenario DTC %s not sent on CAN: the simulator encodes no DTC "
+                "signal, and the head unit reads DTCs over OBD-II",
                 phase.dtc,
             )
         return phase
