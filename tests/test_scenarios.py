@@ -285,3 +285,37 @@ def test_simulate_over_udp_multicast(loopback_namespace: str) -> None:  # noqa: 
     assert result["faults"] == 0
     assert max(result["speeds"]) == pytest.approx(80, abs=0.1)
     assert result["states"][-1] == "OFF"
+
+
+def test_simulator_plays_scenario_on_virtual_bus() -> None:
+    import uuid
+
+    import can
+
+    from vehicle.simulator import Simulator
+
+    channel = f"test-{uuid.uuid4().hex}"
+    decoder = CanDecoder(load_profile(assets.DEMO_PROFILE))
+
+    def open_bus(**options) -> can.BusABC:
+        return can.Bus(**{**options, "interface": "virtual", "channel": channel})
+
+    simulator = Simulator(decoder, time_scale=50, loop=False,
+                          scenario=load_scenario("harsh-braking"), bus_factory=open_bus)
+    speeds = []
+    with can.Bus(interface="virtual", channel=channel) as receiver:
+        simulator.start()
+        while True:
+            frame = receiver.recv(0.2)
+            if frame is None:
+                if simulator.stopped.is_set():
+                    break
+                continue
+            speeds += [u.value for u in decoder.decode(frame, "powertrain")
+                       if u.path == vss.SPEED]
+        simulator.stop()
+
+    assert not simulator.failed
+    assert simulator.car is not None
+    assert simulator.car.phase.kind == "power_off"
+    assert max(speeds) == pytest.approx(80, abs=0.1)
