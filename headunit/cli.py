@@ -23,6 +23,7 @@ from headunit.tripconfig import (
     add_trip_settings_option,
     load_trip_settings,
 )
+from headunit.simulate_cli import add_simulate_parser
 from vehicle.gps_source import DEFAULT_GPSD_PORT, parse_gpsd_address
 
 # The vehicle and storage stacks are imported inside the commands, so that
@@ -159,6 +160,7 @@ def _build_parser(with_tools: bool = True) -> argparse.ArgumentParser:
     check.set_defaults(handler=_config_check)
 
     oemcli.add_doctor_command(commands)
+    add_simulate_parser(commands, _resolve_profile)
     if with_tools:
         from headunit.content_cli import add_content_parser
         from headunit.sync_cli import add_sync_parser

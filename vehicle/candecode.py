@@ -65,9 +65,22 @@ class _Output:
 
     def __post_init__(self) -> None:
         # Bounds for the fast range test; NaN fails every comparison, and
-        # finite bounds make infinities fail it too.
-        self.low = -sys.float_info.max if self.minimum is None else self.minimum
-        self.high = sys.float_info.max if self.maximum is None else self.maximum
+        # finite bounds make infinities fail it too. The bounds are widened by
+        # a rounding margin because raw * scale is inexact in binary floating
+        # point: raw 0x3ff at scale 0.1 decodes to 102.30000000000001, above
+        # a DBC maximum of 102.3.
+        if self.minimum is None:
+            self.low = -sys.float_info.max
+        else:
+            self.low = self.minimum - _rounding_margin(self.minimum)
+        if self.maximum is None:
+            self.high = sys.float_info.max
+        else:
+            self.high = self.maximum + _rounding_margin(self.maximum)
+
+
+def _rounding_margin(bound: float) -> float:
+    return 1e-9 * max(1.0, abs(bound))
 
 
 @dataclass
@@ -305,9 +318,7 @@ class CanDecoder:
         """Check that a decoded value is a measurement, and log it once if not."""
         if isinstance(value, float) and not math.isfinite(value):
             problem = "is not a finite number"
-        elif (output.minimum is not None and value < output.minimum) or (
-            output.maximum is not None and value > output.maximum
-        ):
+        elif not output.low <= value <= output.high:
             problem = f"is outside its range [{output.minimum:g}, {output.maximum:g}]"
         else:
             return True

@@ -1,7 +1,7 @@
 """A simulated car that drives the demo profile's CAN bus.
 
 The simulator follows a drive cycle of phases (parked, accelerate, cruise,
-brake, stopped). A simple longitudinal model of a battery-electric car
+brake, charge and more) read from a scenario file; see ``vehicle.scenario``. A simple longitudinal model of a battery-electric car
 turns the speed into battery power and state of charge. Frames are encoded
 with the same profile and DBC that decode them. The simulator is a separate
 node on the bus, because the head unit's own bus object never sends.
@@ -21,45 +21,18 @@ import cantools
 from vehicle import vss
 from vehicle.candecode import CanDecoder
 from vehicle.profile import SignalMapping
+from vehicle.scenario import CarStart, Phase, Scenario, load_scenario
+
+__all__ = [
+    "STOP_AND_GO", "DemoCar", "ElectricCarModel", "Phase", "Simulator",
+    "encode_frame", "phase_at", "speed_at",
+]
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Phase:
-    """A stretch of the drive: reach ``end_speed_kmh`` linearly over ``duration_s``."""
-
-    name: str
-    duration_s: float
-    end_speed_kmh: float
-    gear: int = vss.GEAR_DRIVE
-    #: Vehicle.LowVoltageSystemState during the phase.
-    power_state: str = "ON"
-
-
 #: About four minutes of town driving with queues and red lights.
-STOP_AND_GO: tuple[Phase, ...] = (
-    Phase("parked", 6, 0, vss.GEAR_PARK),
-    Phase("pull away", 10, 42),
-    Phase("cruise", 18, 45),
-    Phase("brake", 6, 0),
-    Phase("red light", 14, 0),
-    Phase("pull away", 8, 28),
-    Phase("queue", 10, 12),
-    Phase("brake", 4, 0),
-    Phase("queue stop", 9, 0),
-    Phase("pull away", 12, 58),
-    Phase("cruise", 30, 60),
-    Phase("slow down", 8, 25),
-    Phase("cruise", 12, 25),
-    Phase("brake", 5, 0),
-    Phase("red light", 16, 0),
-    Phase("pull away", 9, 38),
-    Phase("cruise", 22, 36),
-    Phase("brake", 7, 0),
-    Phase("parked", 20, 0, vss.GEAR_PARK),
-    Phase("switched off", 10, 0, vss.GEAR_PARK, "OFF"),
-)
+STOP_AND_GO: tuple[Phase, ...] = load_scenario("stop-and-go").phases
 
 
 @dataclass
@@ -88,8 +61,11 @@ class ElectricCarModel:
     trip_energy_kwh: float = 0.0
     trip_distance_km: float = 0.0
 
-    def step(self, speed_kmh: float, dt: float) -> None:
-        """Advance the model by ``dt`` seconds to the new ``speed_kmh``."""
+    def step(self, speed_kmh: float, dt: float, charge_w: float = 0.0) -> None:
+        """Advance the model by ``dt`` seconds to the new ``speed_kmh``.
+
+        ``charge_w`` is the power a charger delivers into the pack, in watts.
+        """
         v0 = self.speed_kmh / 3.6
         v1 = speed_kmh / 3.6
         v = (v0 + v1) / 2
@@ -103,8 +79,9 @@ class ElectricCarModel:
             battery_w = wheel_w / self.drive_efficiency
         else:
             battery_w = wheel_w * self.regen_efficiency
-        self.power_w = battery_w + self.auxiliary_w
+        self.power_w = battery_w + self.auxiliary_w - charge_w
         self.soc_percent -= self.power_w * dt / 3600 / 1000 / self.capacity_kwh * 100
+        self.soc_percent = min(max(self.soc_percent, 0.0), 100.0)
         self.odometer_km += v * dt / 1000
         self.trip_energy_kwh += self.power_w * dt / 3_600_000
         self.trip_distance_km += v * dt / 1000
@@ -124,12 +101,17 @@ class ElectricCarModel:
 
 def phase_at(cycle: tuple[Phase, ...], t: float) -> Phase:
     """Return the phase of the cycle at ``t`` seconds; the last one after its end."""
+    return cycle[phase_index_at(cycle, t)]
+
+
+def phase_index_at(cycle: tuple[Phase, ...], t: float) -> int:
+    """Return the index of the phase at ``t`` seconds; the last one after its end."""
     elapsed = 0.0
-    for phase in cycle:
+    for index, phase in enumerate(cycle):
         elapsed += phase.duration_s
         if t < elapsed:
-            return phase
-    return cycle[-1]
+            return index
+    return len(cycle) - 1
 
 
 def speed_at(cycle: tuple[Phase, ...], t: float) -> tuple[float, int, bool]:
@@ -158,12 +140,25 @@ class _Outgoing:
 class DemoCar:
     """Produce the demo profile's frames for a drive cycle, in time order."""
 
-    def __init__(self, decoder: CanDecoder, cycle: tuple[Phase, ...] = STOP_AND_GO) -> None:
+    def __init__(
+        self,
+        decoder: CanDecoder,
+        cycle: tuple[Phase, ...] = STOP_AND_GO,
+        car: CarStart | None = None,
+    ) -> None:
         self.decoder = decoder
         self.cycle = cycle
+        car = car or CarStart()
         self.model = ElectricCarModel(
-            capacity_kwh=decoder.profile.battery_capacity_kwh or 64.0
+            capacity_kwh=decoder.profile.battery_capacity_kwh or 64.0,
+            soc_percent=car.soc_percent,
+            odometer_km=car.odometer_km,
+            outside_temperature_c=car.outside_temperature_c,
+            climate_w=car.climate_w,
         )
+        #: The phase being played, for display; None before the first frame.
+        self.phase: Phase | None = None
+        self._phase_index = -1
         self._outgoing: dict[tuple[str, str], _Outgoing] = {}
         for mapping in decoder.profile.signals.values():
             key = (mapping.bus, mapping.message)
@@ -186,15 +181,48 @@ class DemoCar:
         t = 0.0
         while True:
             speed, gear, ended = speed_at(self.cycle, t)
-            self.model.step(speed, step_s)
-            values = self._vss_values(gear, phase_at(self.cycle, t).power_state)
+            phase = self._enter(phase_index_at(self.cycle, t))
+            charge_w = self._charge_power_w(phase)
+            self.model.step(speed, step_s, charge_w)
+            values = self._vss_values(gear, phase.power_state)
+            if charge_w > 0:
+                values[vss.IS_CHARGING] = True
+                values[vss.CHARGING_TYPE] = phase.charging_type
             for outgoing in self._outgoing.values():
                 if t + 1e-9 >= outgoing.due:
                     outgoing.due += outgoing.period_s
-                    yield t, outgoing.bus, self._encode(outgoing, values, start + t)
+                    if not phase.bus_silent:
+                        yield t, outgoing.bus, self._encode(outgoing, values, start + t)
             if ended:
                 return
             t += step_s
+
+    def _enter(self, index: int) -> Phase:
+        """Return the phase at ``index`` and apply its one-off effects on entry."""
+        phase = self.cycle[index]
+        if index == self._phase_index:
+            return phase
+        self._phase_index = index
+        self.phase = phase
+        logger.debug("simulated car enters phase %r (%s)", phase.name, phase.kind)
+        if phase.set_soc_percent is not None:
+            self.model.soc_percent = phase.set_soc_percent
+        if phase.dtc is not None:
+            # TODO: a profile that maps Vehicle.OBD.DTCList to a CAN signal
+            # would need the code encoded here; the bundled profiles map none.
+            logger.info(
+                "scenario DTC %s not sent on CAN: the simulator encodes no DTC "
+                "signal, and the head unit reads DTCs over OBD-II",
+                phase.dtc,
+            )
+        return phase
+
+    def _charge_power_w(self, phase: Phase) -> float:
+        if phase.charging_type == "NONE":
+            return 0.0
+        if self.model.soc_percent >= phase.target_soc_percent:
+            return 0.0
+        return phase.charge_power_kw * 1000
 
     def _vss_values(self, gear: int, power_state: str) -> dict[str, Any]:
         model = self.model
@@ -274,15 +302,23 @@ class Simulator:
         time_scale: float = 1.0,
         loop: bool = True,
         cycle: tuple[Phase, ...] = STOP_AND_GO,
+        scenario: Scenario | None = None,
         bus_factory: Callable[..., can.BusABC] = can.Bus,
     ) -> None:
         self.decoder = decoder
         self.time_scale = time_scale
         self.loop = loop
-        self.cycle = cycle
+        self.cycle = scenario.phases if scenario is not None else cycle
+        self.car_start = scenario.car if scenario is not None else CarStart()
+        #: The car being played; its ``phase`` is the current phase.
+        self.car: DemoCar | None = None
         self._bus_factory = bus_factory
         self._stop = threading.Event()
         self.cycle_done = threading.Event()
+        #: Set once the sending thread has ended, after an error too.
+        self.stopped = threading.Event()
+        #: The sending thread ended on an error (logged).
+        self.failed = False
         self._thread: threading.Thread | None = None
         self.frames_sent = 0
 
@@ -296,30 +332,32 @@ class Simulator:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        buses = {
-            name: self._bus_factory(
-                interface=config.interface,
-                channel=config.channel,
-                preserve_timestamps=True,
-            )
-            for name, config in self.decoder.profile.buses.items()
-        }
+        buses: dict[str, can.BusABC] = {}
         try:
+            for name, config in self.decoder.profile.buses.items():
+                buses[name] = self._bus_factory(
+                    interface=config.interface,
+                    channel=config.channel,
+                    preserve_timestamps=True,
+                )
             car_state = None
             while not self._stop.is_set():
-                car = DemoCar(self.decoder, self.cycle)
+                car = DemoCar(self.decoder, self.cycle, self.car_start)
                 if car_state is not None:
                     car.model = car_state
+                self.car = car
                 self._play(car, buses)
                 car_state = car.model
                 self.cycle_done.set()
                 if not self.loop:
                     break
         except Exception:
+            self.failed = True
             logger.exception("the CAN simulator stopped after an error")
         finally:
             for bus in buses.values():
                 bus.shutdown()
+            self.stopped.set()
 
     def _play(self, car: DemoCar, buses: dict[str, can.BusABC]) -> None:
         wall_start = time.monotonic()
