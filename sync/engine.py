@@ -439,7 +439,7 @@ class SyncEngine:
     def delete_my_data(self) -> None:
         """Delete the trip log and queued uploads here; queue the platform's erase.
 
-        The trip log is every table that holds the owner's drives, charges or
+        The trip log is every table that contains the owner's drives, charges or
         positions: samples, trips, their events and gaps, and charging sessions.
         """
         with self.store.write() as db:

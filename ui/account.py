@@ -16,7 +16,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    Property,
     QCoreApplication,
     QDateTime,
     QLocale,
@@ -29,6 +28,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from headunit import status as status_states
 from headunit.restrictions import restrictions_for
+from ui.stores import notifying_property
 from vehicle import vss
 
 logger = logging.getLogger(__name__)
@@ -94,64 +94,55 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-def _notifying(kind: type, name: str, doc: str) -> tuple[Signal, Property]:
-    signal = Signal()
-
-    def getter(self: Any) -> Any:
-        return self._values[name]
-
-    return signal, Property(kind, getter, notify=signal, doc=doc)
-
-
 @QmlElement
 @QmlUncreatable("AccountStore is created by the head unit's Python code.")
 class AccountStore(QObject):
     """Pairing, consent and sync detail of the head unit's platform link."""
 
-    pairingStateChanged, pairingState = _notifying(
+    pairingStateChanged, pairingState = notifying_property(
         str, "pairingState",
         "unconfigured, signed_out, starting, waiting, paired, expired, denied or failed.",
     )
-    userCodeChanged, userCode = _notifying(str, "userCode", "Code the owner types.")
-    qrSourceChanged, qrSource = _notifying(
+    userCodeChanged, userCode = notifying_property(str, "userCode", "Code the owner types.")
+    qrSourceChanged, qrSource = notifying_property(
         str, "qrSource", "PNG data URI of the verification URI's QR code."
     )
-    verificationUriChanged, verificationUri = _notifying(
+    verificationUriChanged, verificationUri = notifying_property(
         str, "verificationUri", "Page where the owner enters the code."
     )
-    consentChanged, consent = _notifying(str, "consent", "nothing, summaries or traces.")
-    syncStateChanged, syncState = _notifying(str, "syncState", "SyncStatus.state.")
-    syncStateTextChanged, syncStateText = _notifying(
+    consentChanged, consent = notifying_property(str, "consent", "nothing, summaries or traces.")
+    syncStateChanged, syncState = notifying_property(str, "syncState", "SyncStatus.state.")
+    syncStateTextChanged, syncStateText = notifying_property(
         str, "syncStateText", "The sync state in one translated sentence."
     )
-    pendingTextChanged, pendingText = _notifying(
+    pendingTextChanged, pendingText = notifying_property(
         str, "pendingText", "Number of items waiting to be sent, translated."
     )
-    lastSyncTextChanged, lastSyncText = _notifying(
+    lastSyncTextChanged, lastSyncText = notifying_property(
         str, "lastSyncText", "Time of the last complete sync, translated."
     )
-    lastErrorTextChanged, lastErrorText = _notifying(
+    lastErrorTextChanged, lastErrorText = notifying_property(
         str, "lastErrorText", "The platform's last error message; empty for none."
     )
-    dataUsageTextChanged, dataUsageText = _notifying(
+    dataUsageTextChanged, dataUsageText = notifying_property(
         str, "dataUsageText", "Mobile data this month against the monthly budget."
     )
-    hiddenPlacesTextChanged, hiddenPlacesText = _notifying(
+    hiddenPlacesTextChanged, hiddenPlacesText = notifying_property(
         str, "hiddenPlacesText", "How many hidden places the owner has marked."
     )
-    canHideHereChanged, canHideHere = _notifying(
+    canHideHereChanged, canHideHere = notifying_property(
         bool, "canHideHere", "The car knows its position, so it can be hidden."
     )
-    nextAttemptTextChanged, nextAttemptText = _notifying(
+    nextAttemptTextChanged, nextAttemptText = notifying_property(
         str, "nextAttemptText", "Time of the next attempt; empty when none is planned."
     )
-    confirmingChanged, confirming = _notifying(
+    confirmingChanged, confirming = notifying_property(
         str, "confirming", 'Action waiting for confirmation: signOut, deleteData or "".'
     )
-    allowChangesChanged, allowChanges = _notifying(
+    allowChangesChanged, allowChanges = notifying_property(
         bool, "allowChanges", "Pairing and sharing may be changed now (parked)."
     )
-    messageTextChanged, messageText = _notifying(
+    messageTextChanged, messageText = notifying_property(
         str, "messageText", "Result of the last action, translated; empty for none."
     )
 

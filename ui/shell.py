@@ -29,6 +29,7 @@ from headunit import theme, units
 from headunit.branding import Branding
 from headunit.restrictions import SCREENS, restrictions_for
 from headunit.state import Snapshot
+from ui.stores import notifying_property
 from vehicle import vss
 
 logger = logging.getLogger(__name__)
@@ -52,15 +53,6 @@ def package_version() -> str:
         return metadata.version("community-headunit")
     except metadata.PackageNotFoundError:
         return ""
-
-
-def _notifying(kind: type, name: str, doc: str) -> tuple[Signal, Property]:
-    signal = Signal()
-
-    def getter(self: Any) -> Any:
-        return self._values[name]
-
-    return signal, Property(kind, getter, notify=signal, doc=doc)
 
 
 def bus_text(bus: str) -> str:
@@ -144,54 +136,54 @@ _SHELL_DEFAULTS: dict[str, Any] = {
 class ShellStore(QObject):
     """Navigation, status bar, driver settings and restrictions of the shell."""
 
-    currentScreenChanged, currentScreen = _notifying(
+    currentScreenChanged, currentScreen = notifying_property(
         str, "currentScreen", "Screen on show: drive, trips, community or settings."
     )
-    currentSectionChanged, currentSection = _notifying(
+    currentSectionChanged, currentSection = notifying_property(
         str, "currentSection", 'Section opened from the screen, such as "about"; "" for none.'
     )
-    depthChanged, depth = _notifying(
+    depthChanged, depth = notifying_property(
         int, "depth", "Navigation level: 2 for a screen, 3 for a section of it."
     )
-    languageChanged, language = _notifying(str, "language", "UI language: zh_CN or en.")
-    unitsChanged, units = _notifying(str, "units", "Unit system: metric or imperial.")
-    themeModeChanged, themeMode = _notifying(
+    languageChanged, language = notifying_property(str, "language", "UI language: zh_CN or en.")
+    unitsChanged, units = notifying_property(str, "units", "Unit system: metric or imperial.")
+    themeModeChanged, themeMode = notifying_property(
         str, "themeMode", "The driver's theme choice: auto, day or night."
     )
-    nightChanged, night = _notifying(bool, "night", "The night theme is on show.")
-    themeReasonTextChanged, themeReasonText = _notifying(
+    nightChanged, night = notifying_property(bool, "night", "The night theme is on show.")
+    themeReasonTextChanged, themeReasonText = notifying_property(
         str, "themeReasonText", "Why the current theme was chosen, translated."
     )
-    clockTextChanged, clockText = _notifying(str, "clockText", "Local time, hh:mm.")
-    busStateChanged, busState = _notifying(
+    clockTextChanged, clockText = notifying_property(str, "clockText", "Local time, hh:mm.")
+    busStateChanged, busState = notifying_property(
         str, "busState", "Vehicle bus: none, waiting, receiving or lost."
     )
-    busTextChanged, busText = _notifying(str, "busText", "Vehicle bus state, translated.")
-    busLostChanged, busLost = _notifying(
+    busTextChanged, busText = notifying_property(str, "busText", "Vehicle bus state, translated.")
+    busLostChanged, busLost = notifying_property(
         bool, "busLost", "The vehicle bus fell silent: readings are not current."
     )
-    gpsTextChanged, gpsText = _notifying(str, "gpsText", "GPS state, translated.")
-    syncTextChanged, syncText = _notifying(str, "syncText", "Sync state, translated.")
-    movingChanged, moving = _notifying(bool, "moving", "The car is moving.")
-    allowSettingsChangesChanged, allowSettingsChanges = _notifying(
+    gpsTextChanged, gpsText = notifying_property(str, "gpsText", "GPS state, translated.")
+    syncTextChanged, syncText = notifying_property(str, "syncText", "Sync state, translated.")
+    movingChanged, moving = notifying_property(bool, "moving", "The car is moving.")
+    allowSettingsChangesChanged, allowSettingsChanges = notifying_property(
         bool, "allowSettingsChanges", "Settings may be changed now (parked)."
     )
-    allowCommunityListChanged, allowCommunityList = _notifying(
+    allowCommunityListChanged, allowCommunityList = notifying_property(
         bool, "allowCommunityList", "Community lists may be read now (parked)."
     )
-    allowSectionsChanged, allowSections = _notifying(
+    allowSectionsChanged, allowSections = notifying_property(
         bool, "allowSections", "Sections one level below a screen may open now."
     )
-    vehicleNameChanged, vehicleName = _notifying(
+    vehicleNameChanged, vehicleName = notifying_property(
         str, "vehicleName", "Make and model of the vehicle profile."
     )
-    vehicleIdChanged, vehicleId = _notifying(str, "vehicleId", "Vehicle profile id.")
-    versionChanged, version = _notifying(str, "version", "Head unit software version.")
-    brandNameChanged, brandName = _notifying(str, "brandName", "OEM brand name.")
-    brandLogoChanged, brandLogo = _notifying(
+    vehicleIdChanged, vehicleId = notifying_property(str, "vehicleId", "Vehicle profile id.")
+    versionChanged, version = notifying_property(str, "version", "Head unit software version.")
+    brandNameChanged, brandName = notifying_property(str, "brandName", "OEM brand name.")
+    brandLogoChanged, brandLogo = notifying_property(
         str, "brandLogo", "URL of the OEM's logo image, empty for none."
     )
-    startedChanged, started = _notifying(
+    startedChanged, started = notifying_property(
         bool, "started", "The vehicle inputs are attached; false while starting."
     )
 

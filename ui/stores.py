@@ -28,7 +28,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     Signal,
-    Slot,
 )
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable
@@ -153,11 +152,11 @@ def preferred_font_family() -> str:
     return default
 
 
-def _notifying_property(kind: type, name: str, doc: str) -> tuple[Signal, Property]:
+def notifying_property(kind: type, name: str, doc: str) -> tuple[Signal, Property]:
     """Build a read-only property over ``self._values[name]`` and its signal."""
     signal = Signal()
 
-    def getter(self: DriveStore) -> Any:
+    def getter(self: Any) -> Any:
         return self._values[name]
 
     return signal, Property(kind, getter, notify=signal, doc=doc)
@@ -220,122 +219,122 @@ class DriveStore(QObject):
     than the signal's freshness limit.
     """
 
-    speedChanged, speed = _notifying_property(
+    speedChanged, speed = notifying_property(
         float, "speed", "Speed in the driver's unit, km/h or mph."
     )
-    speedStaleChanged, speedStale = _notifying_property(
+    speedStaleChanged, speedStale = notifying_property(
         bool, "speedStale", "No current speed reading."
     )
-    hasSocChanged, hasSoc = _notifying_property(
+    hasSocChanged, hasSoc = notifying_property(
         bool, "hasSoc", "The car reports its battery's state of charge."
     )
-    socChanged, soc = _notifying_property(
+    socChanged, soc = notifying_property(
         float, "soc", "State of charge shown to the driver, in percent."
     )
-    socStaleChanged, socStale = _notifying_property(
+    socStaleChanged, socStale = notifying_property(
         bool, "socStale", "No current state of charge."
     )
-    hasFuelChanged, hasFuel = _notifying_property(
+    hasFuelChanged, hasFuel = notifying_property(
         bool, "hasFuel", "The car reports its fuel level."
     )
-    fuelLevelChanged, fuelLevel = _notifying_property(
+    fuelLevelChanged, fuelLevel = notifying_property(
         float, "fuelLevel", "Fuel level in percent of the tank."
     )
-    fuelLevelStaleChanged, fuelLevelStale = _notifying_property(
+    fuelLevelStaleChanged, fuelLevelStale = notifying_property(
         bool, "fuelLevelStale", "No current fuel level."
     )
-    hasRangeChanged, hasRange = _notifying_property(
+    hasRangeChanged, hasRange = notifying_property(
         bool, "hasRange", "The car reports its remaining range."
     )
-    rangeKmChanged, rangeKm = _notifying_property(
+    rangeKmChanged, rangeKm = notifying_property(
         float, "rangeKm", "Remaining range in the driver's unit, km or miles."
     )
-    rangeStaleChanged, rangeStale = _notifying_property(
+    rangeStaleChanged, rangeStale = notifying_property(
         bool, "rangeStale", "No current range."
     )
-    hasPowerChanged, hasPower = _notifying_property(
+    hasPowerChanged, hasPower = notifying_property(
         bool, "hasPower", "The car reports its traction battery power."
     )
-    powerKwChanged, powerKw = _notifying_property(
+    powerKwChanged, powerKw = notifying_property(
         float, "powerKw", "Battery power in kW, positive when discharging."
     )
-    powerStaleChanged, powerStale = _notifying_property(
+    powerStaleChanged, powerStale = notifying_property(
         bool, "powerStale", "No current battery power."
     )
-    hasGearChanged, hasGear = _notifying_property(
+    hasGearChanged, hasGear = notifying_property(
         bool, "hasGear", "The car reports the selected gear."
     )
-    gearChanged, gear = _notifying_property(
+    gearChanged, gear = notifying_property(
         str, "gear", 'Selected gear: "P", "R", "N", "D", a forward gear or "".'
     )
-    gearStaleChanged, gearStale = _notifying_property(
+    gearStaleChanged, gearStale = notifying_property(
         bool, "gearStale", "No current gear."
     )
-    hasEngineSpeedChanged, hasEngineSpeed = _notifying_property(
+    hasEngineSpeedChanged, hasEngineSpeed = notifying_property(
         bool, "hasEngineSpeed", "The car reports its engine speed."
     )
-    engineSpeedChanged, engineSpeed = _notifying_property(
+    engineSpeedChanged, engineSpeed = notifying_property(
         float, "engineSpeed", "Engine speed in rpm."
     )
-    engineSpeedStaleChanged, engineSpeedStale = _notifying_property(
+    engineSpeedStaleChanged, engineSpeedStale = notifying_property(
         bool, "engineSpeedStale", "No current engine speed."
     )
-    hasCoolantChanged, hasCoolant = _notifying_property(
+    hasCoolantChanged, hasCoolant = notifying_property(
         bool, "hasCoolant", "The car reports its engine coolant temperature."
     )
-    coolantChanged, coolant = _notifying_property(
+    coolantChanged, coolant = notifying_property(
         float, "coolant", "Coolant temperature in the driver's unit, °C or °F."
     )
-    coolantStaleChanged, coolantStale = _notifying_property(
+    coolantStaleChanged, coolantStale = notifying_property(
         bool, "coolantStale", "No current coolant temperature."
     )
-    hasVoltageChanged, hasVoltage = _notifying_property(
+    hasVoltageChanged, hasVoltage = notifying_property(
         bool, "hasVoltage", "The car reports its 12 V battery voltage."
     )
-    voltageChanged, voltage = _notifying_property(
+    voltageChanged, voltage = notifying_property(
         float, "voltage", "12 V battery voltage in V."
     )
-    voltageStaleChanged, voltageStale = _notifying_property(
+    voltageStaleChanged, voltageStale = notifying_property(
         bool, "voltageStale", "No current 12 V battery voltage."
     )
-    speedUnitChanged, speedUnit = _notifying_property(
+    speedUnitChanged, speedUnit = notifying_property(
         str, "speedUnit", "Unit of speed, translated: km/h or mph."
     )
-    distanceUnitChanged, distanceUnit = _notifying_property(
+    distanceUnitChanged, distanceUnit = notifying_property(
         str, "distanceUnit", "Unit of distance, translated: km or mi."
     )
-    temperatureUnitChanged, temperatureUnit = _notifying_property(
+    temperatureUnitChanged, temperatureUnit = notifying_property(
         str, "temperatureUnit", "Unit of temperature: °C or °F."
     )
-    busLostChanged, busLost = _notifying_property(
+    busLostChanged, busLost = notifying_property(
         bool, "busLost", "The vehicle bus fell silent, so every reading shows as stale."
     )
-    movingChanged, moving = _notifying_property(
+    movingChanged, moving = notifying_property(
         bool, "moving", "The car is moving, so driving restrictions apply."
     )
-    hasTipChanged, hasTip = _notifying_property(
+    hasTipChanged, hasTip = notifying_property(
         bool, "hasTip", "A community tip fits the situation."
     )
-    tipTitleChanged, tipTitle = _notifying_property(str, "tipTitle", "Tip title.")
-    tipTextChanged, tipText = _notifying_property(
+    tipTitleChanged, tipTitle = notifying_property(str, "tipTitle", "Tip title.")
+    tipTextChanged, tipText = notifying_property(
         str, "tipText", "Tip text: the shortened summary while moving, else the body."
     )
-    tipAuthorChanged, tipAuthor = _notifying_property(
+    tipAuthorChanged, tipAuthor = notifying_property(
         str, "tipAuthor", "Name of the tip's author."
     )
-    tipRoleChanged, tipRole = _notifying_property(
+    tipRoleChanged, tipRole = notifying_property(
         str, "tipRole", "Author's role id, such as club_president."
     )
-    tipRoleLabelChanged, tipRoleLabel = _notifying_property(
+    tipRoleLabelChanged, tipRoleLabel = notifying_property(
         str, "tipRoleLabel", "Author's role, translated."
     )
-    tipHelpfulChanged, tipHelpful = _notifying_property(
+    tipHelpfulChanged, tipHelpful = notifying_property(
         int, "tipHelpful", "Owners who found the tip helpful."
     )
-    configErrorChanged, configError = _notifying_property(
+    configErrorChanged, configError = notifying_property(
         str, "configError", "First configuration error, empty if none."
     )
-    configErrorCountChanged, configErrorCount = _notifying_property(
+    configErrorCountChanged, configErrorCount = notifying_property(
         int, "configErrorCount", "Number of configuration errors."
     )
 

@@ -1,4 +1,4 @@
-"""Turning CAN frames into VSS signal updates, as a profile says.
+"""Decoding of CAN frames into VSS signal updates, as a profile maps them.
 
 The decoder is built once from a profile and its DBCs: every mapped frame
 ID is resolved to its cantools message and the list of (signal, VSS path,
@@ -85,7 +85,7 @@ def _rounding_margin(bound: float) -> float:
 
 @dataclass
 class _Route:
-    """What to do with one frame ID on one bus."""
+    """Decoding plan for one frame ID on one bus."""
 
     message: cantools.database.Message
     outputs: list[_Output]
@@ -230,7 +230,10 @@ class CanDecoder:
         return filters
 
     def decode(self, frame: can.Message, bus: str) -> list[SignalUpdate]:
-        """Return the updates carried by one frame; never raises."""
+        """Return the updates carried by one frame.
+
+        A frame that fails to decode is counted and skipped, not raised.
+        """
         stats = self.stats
         stats.frames += 1
         if frame.is_error_frame:

@@ -82,14 +82,14 @@ class BusConfig:
     log_channel: str | None = None
 
     def matches_log_channel(self, channel: object) -> bool:
-        """Whether a recorded frame's channel belongs to this bus."""
+        """Return whether a recorded frame's channel belongs to this bus."""
         expected = self.channel if self.log_channel is None else self.log_channel
         return str(channel) == expected
 
 
 @dataclass(frozen=True)
 class SignalMapping:
-    """How one VSS path is read from a DBC signal."""
+    """Mapping of one VSS path to a DBC signal, with its conversion."""
 
     path: str
     bus: str
@@ -105,7 +105,7 @@ class SignalMapping:
 
 @dataclass(frozen=True)
 class VehicleProfile:
-    """A car model as the head unit sees it."""
+    """A car model: its powertrain, buses and signal mappings."""
 
     source: Path
     vehicle_id: str
@@ -123,7 +123,7 @@ class VehicleProfile:
         return f"{self.make} {self.model}"
 
     def provides(self, path: str) -> bool:
-        """Whether the profile maps ``path`` to a source."""
+        """Return whether the profile maps ``path`` to a source."""
         return path in self.signals
 
 
