@@ -21,10 +21,11 @@ from datetime import datetime
 from typing import Any, Callable
 
 from sync.client import PlatformClient, RejectedError, SignedOutError, TransientError
-from sync.outbox import Outbox, OutboxItem
+from sync.outbox import SENT, Outbox, OutboxItem
 from sync.privacy import Consent, Privacy, coarse_cell, filter_trace
 from sync.settings import Settings
 from sync.store import Store
+from sync.triplog import TripLog
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ UPLOADS: dict[str, tuple[str, str, Consent]] = {
     "vote": ("/tip-votes/batch", "votes", Consent.SUMMARIES),
     "rsvp": ("/rsvps/batch", "rsvps", Consent.SUMMARIES),
 }
+#: Outbox kinds that carry a trip of the trip log, by its id in ``ref``.
+TRIP_KINDS = ("trip", "trace")
 
 
 @dataclass
@@ -352,6 +355,30 @@ class SyncEngine:
             raise TransientError(f"platform confirmed none of {len(bodies)} {kind} items")
         self.outbox.mark_sent(done, self.clock())
         result.uploaded += len(done)
+        if kind in TRIP_KINDS:
+            confirmed_refs = [item.ref for item, body in bodies if body[id_key] in confirmed]
+            self._mark_trips_synced(confirmed_refs)
+
+    def _mark_trips_synced(self, trip_ids: list[str]) -> None:
+        """Flag trips synced once every queued upload of theirs is confirmed.
+
+        A trip with a trace queued counts as synced only after the trace
+        was sent too, since thinning its samples would cut the trace.
+        """
+        trip_ids = [trip_id for trip_id in trip_ids if trip_id]
+        if not trip_ids:
+            return
+        marks = ",".join("?" * len(trip_ids))
+        open_rows = self.store.query(
+            f"select distinct ref from outbox where ref in ({marks}) "
+            f"and kind in ({','.join('?' * len(TRIP_KINDS))}) and state != ?",
+            [*trip_ids, *TRIP_KINDS, SENT],
+        )
+        still_open = {row["ref"] for row in open_rows}
+        synced = [trip_id for trip_id in trip_ids if trip_id not in still_open]
+        flagged = TripLog(self.store).mark_synced(synced, self.clock())
+        if flagged:
+            logger.info("%d trips are synced; their samples may now be thinned", flagged)
 
     def _payload(self, kind: str, item: OutboxItem) -> dict[str, Any] | None:
         if kind == "trip":
