@@ -49,6 +49,12 @@ class Restrictions:
     allow_community_list: bool
     #: Settings may be changed; while moving they are shown but locked.
     allow_settings_changes: bool
+    #: Charts and drawn tracks of recorded data may be shown. Reading a
+    #: curve takes longer than a glance, so they are hidden while moving.
+    allow_charts: bool = True
+    #: Tasks of several steps on a recorded trip: rating, tags, purpose,
+    #: export to USB.
+    allow_trip_actions: bool = True
 
     @property
     def allow_keyboard(self) -> bool:
@@ -81,6 +87,8 @@ def restrictions_for(moving: bool, language: str = "zh") -> Restrictions:
         allow_scrolling=False,
         allow_community_list=False,
         allow_settings_changes=False,
+        allow_charts=False,
+        allow_trip_actions=False,
     )
 
 

@@ -12,6 +12,7 @@ or integrator tunes::
     harsh_acceleration_g = 0.4
     low_energy_percent = 10
     storage_budget_mb = 200
+    usb_export_dir = "/media/usb" # where a USB stick is mounted for exports
 
     [[tariffs]]
     name = "home night"
@@ -54,6 +55,9 @@ DEFAULT_LOW_ENERGY_PERCENT = 10.0
 #: Size of the database beyond which raw samples of synced trips are
 #: thinned and then evicted, in MB.
 DEFAULT_STORAGE_BUDGET_MB = 200.0
+#: Mount point of a USB stick that the trips screen exports to. The system
+#: (udisks, systemd automount or an fstab entry) mounts the stick there.
+DEFAULT_USB_EXPORT_DIR = Path("/media/usb")
 
 
 class TripConfigError(ValueError):
@@ -126,6 +130,7 @@ class TripSettings:
     storage_budget_mb: float = DEFAULT_STORAGE_BUDGET_MB
     logged_paths: tuple[str, ...] = ()
     tariffs: tuple[Tariff, ...] = field(default_factory=tuple)
+    usb_export_dir: Path = DEFAULT_USB_EXPORT_DIR
 
     def with_profile(self, profile_source: Path) -> "TripSettings":
         """Return these settings with the logged signals of a profile file."""
@@ -185,6 +190,10 @@ def load_trip_settings(path: Path | None) -> TripSettings:
     ):
         if key in trips:
             values[key] = _positive_number(path, f"trips.{key}", trips[key])
+    if "usb_export_dir" in trips:
+        values["usb_export_dir"] = _absolute_path(
+            path, "trips.usb_export_dir", trips["usb_export_dir"]
+        )
     unknown = set(trips) - set(values)
     if unknown:
         raise TripConfigError(path, f"trips.{sorted(unknown)[0]}", "unknown setting")
@@ -221,6 +230,12 @@ def _positive_number(path: Path, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise TripConfigError(path, key, f"expected a positive number, got {value!r}")
     return float(value)
+
+
+def _absolute_path(path: Path, key: str, value: Any) -> Path:
+    if not isinstance(value, str) or not Path(value).is_absolute():
+        raise TripConfigError(path, key, f"expected an absolute path, got {value!r}")
+    return Path(value)
 
 
 def _parse_tariff(path: Path, index: int, table: Any) -> Tariff:

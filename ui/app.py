@@ -31,6 +31,7 @@ from ui.account import AccountStore
 from ui.community import TipListModel
 from ui.shell import ShellStore
 from ui.stores import DriveStore, TripListModel
+from ui.trips import TripDayListModel, TripDetailStore, TripExportStore
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +191,8 @@ class LoadedUi:
     tip_model: TipListModel
     pump: FramePump
     account: AccountStore
+    trip_detail: TripDetailStore | None = None
+    trip_export: TripExportStore | None = None
     headunit: Any = None
     #: Whether a saved language replaces the one the UI started with.
     saved_language_wins: bool = True
@@ -215,6 +218,9 @@ class LoadedUi:
         self.trip_model.attach(headunit)
         self.tip_model.attach(headunit)
         self.account.attach(headunit)
+        if self.trip_detail is not None and self.trip_export is not None:
+            self.trip_detail.attach(headunit)
+            self.trip_export.attach(headunit)
         self.pump.attach(headunit)
         self.pump.tick()
 
@@ -235,6 +241,8 @@ class LoadedUi:
         """Stop the frame timer and delete the engine and the scene with it."""
         self.pump.stop()
         self.account.stop()
+        if self.trip_export is not None:
+            self.trip_export.stop()
         self.window.close()
         if shiboken6.isValid(self.engine):
             shiboken6.delete(self.engine)
@@ -272,7 +280,9 @@ def load_ui(
     else:
         shell = ShellStore(language, branding, default_position=default_position)
     drive_store = DriveStore(None, language)
-    trip_model = TripListModel(None, language)
+    trip_model = TripDayListModel(None, language)
+    trip_detail = TripDetailStore(None, language)
+    trip_export = TripExportStore(language)
     tip_model = TipListModel(None, language)
     account = AccountStore(language)
     shell.showScreen(screen)
@@ -283,17 +293,24 @@ def load_ui(
             translations.switch(new_language)
         else:
             QLocale.setDefault(QLocale(new_language))
-        for store in (drive_store, trip_model, tip_model, account):
+        for store in (drive_store, trip_model, tip_model, account, trip_detail, trip_export):
             store.set_language(new_language)
         pump.tick()
 
     def on_settings() -> None:
         drive_store.set_units(shell.units)
         trip_model.set_units(shell.units)
+        trip_detail.set_units(shell.units)
         pump.tick()
 
     shell.on_language(on_language)
     shell.on_settings(on_settings)
+
+    def on_moving() -> None:
+        trip_detail.set_moving(shell.moving)
+        trip_export.set_moving(shell.moving)
+
+    shell.movingChanged.connect(on_moving)
 
     engine = QQmlApplicationEngine()
     if translations is not None:
@@ -310,6 +327,8 @@ def load_ui(
             "tripModel": trip_model,
             "tipModel": tip_model,
             "account": account,
+            "tripDetail": trip_detail,
+            "tripExport": trip_export,
             "asynchronousScreens": asynchronous_screens,
             "width": width,
             "height": height,
@@ -325,10 +344,13 @@ def load_ui(
         shiboken6.delete(engine)
         return None
     ui = LoadedUi(
-        engine, roots[0], shell, drive_store, trip_model, tip_model, pump, account
+        engine, roots[0], shell, drive_store, trip_model, tip_model, pump, account,
+        trip_detail=trip_detail, trip_export=trip_export,
     )
     # The stores must live as long as the engine that binds to them.
-    for child in (shell, drive_store, trip_model, tip_model, pump, account):
+    for child in (
+        shell, drive_store, trip_model, tip_model, pump, account, trip_detail, trip_export
+    ):
         child.setParent(engine)
     if headunit is not None:
         ui.attach(headunit)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import tempfile
 from array import array
 from collections import Counter
@@ -61,10 +62,28 @@ FORBIDDEN_WHILE_MOVING = (
     "sharingSection",
     "syncStatusButton",
     "syncStatusSection",
+    # Trips: one level down, charts and multi-step tasks wait until parked.
+    "tripExportButton",
+    "tripExportSection",
+    "tripDetailSection",
+    "tripCharts",
+    "tripSpeedChart",
+    "tripEnergyChart",
+    "tripTrack",
+    "tripRatingControls",
 )
 #: Sections rendered as views of their own, named "screen.section". While
 #: moving the policy refuses to open them, so the screen itself is shown.
-SECTION_VIEWS = ("settings.pairing", "settings.sharing", "settings.syncStatus")
+SECTION_VIEWS = (
+    "settings.pairing",
+    "settings.sharing",
+    "settings.syncStatus",
+    "trips.detail",
+    "trips.rating",
+    "trips.export",
+)
+#: Views that open a section under another name, with the page it shows.
+SECTION_PAGES = {"rating": ("detail", "rate")}
 VIEWS = SCREENS + SECTION_VIEWS
 #: Colours that cover fewer pixels than this in a text's box are taken for
 #: anti-aliasing noise, not ink.
@@ -296,6 +315,8 @@ def push(headunit: Any, t: float, **values: Any) -> None:
         "power_w": vss.BATTERY_POWER,
         "gear": vss.SELECTED_GEAR,
         "temperature": vss.OUTSIDE_TEMPERATURE,
+        "latitude": vss.LATITUDE,
+        "longitude": vss.LONGITUDE,
     }
     headunit.state.update(
         [SignalUpdate(paths[name], value, t) for name, value in values.items()]
@@ -303,21 +324,53 @@ def push(headunit: Any, t: float, **values: Any) -> None:
 
 
 def record_trips(headunit: Any, count: int, parked_timeout_s: float) -> float:
-    """Drive ``count`` short trips through the real recorder; return the last time."""
+    """Drive ``count`` short trips through the real recorder; return the last time.
+
+    Each trip follows a curve from its own start, so the detail view has a
+    track. The next to last trip loses its input for a few seconds (a
+    gap) and the last one ends with harsh braking (an event).
+    """
     t = T0
     for number in range(count):
         top = 40.0 + 10 * number
-        push(headunit, t, speed=0.0, gear=vss.GEAR_PARK, power_w=0.0, soc=70.0)
+        latitude, longitude = 31.2304 + 0.004 * number, 121.4737
+        heading = 0.3 * number
+        push(headunit, t, speed=0.0, gear=vss.GEAR_PARK, power_w=0.0, soc=70.0,
+             latitude=latitude, longitude=longitude)
         speeds = [top * step / 10 for step in range(1, 11)] + [top] * 30
-        speeds += [top * step / 10 for step in range(9, -1, -1)]
-        for speed in speeds:
+        if number == count - 1:
+            # 25 km/h in one second is about 0.7 g: harsh braking.
+            speeds += [top / 2, top / 2 - 25, 0.0]
+        else:
+            speeds += [top * step / 10 for step in range(9, -1, -1)]
+        for second, speed in enumerate(speeds):
             t += 1.0
-            push(headunit, t, speed=speed, gear=vss.GEAR_DRIVE, power_w=18_000.0)
+            if number == count - 2 and 20 <= second < 28:
+                continue
+            heading += 0.06
+            step_deg = speed / 3.6 / 111_320
+            latitude += step_deg * math.cos(heading)
+            longitude += step_deg * math.sin(heading) / math.cos(math.radians(latitude))
+            push(headunit, t, speed=speed, gear=vss.GEAR_DRIVE, power_w=18_000.0,
+                 latitude=latitude, longitude=longitude)
         for _ in range(int(parked_timeout_s) + 2):
             t += 1.0
             push(headunit, t, speed=0.0, gear=vss.GEAR_PARK, power_w=0.0)
         t += 600.0
     return t
+
+
+def record_charge(headunit: Any, t: float) -> float:
+    """Store one closed AC charging session that starts at ``t``; return its end."""
+    log = headunit.trip_log
+    vehicle = headunit.profile.vehicle_id
+    session = log.start_charging(vehicle, t, 38.0, "AC", 31.2304, 121.4737)
+    end = t + 5400.0
+    log.close_charging(session, "unplugged", {
+        "ended_at": end, "end_soc_percent": 80.0, "energy_added_kwh": 27.3,
+        "energy_source": "power", "cost": 6.55, "currency": "CNY",
+    })
+    return end
 
 
 class Scene:
@@ -330,6 +383,7 @@ class Scene:
 
         self.headunit = HeadUnit.demo(db_path, parked_timeout_s=self.PARKED_TIMEOUT_S)
         self.t = record_trips(self.headunit, 5, self.PARKED_TIMEOUT_S)
+        self.t = record_charge(self.headunit, self.t)
         # Switching between parked and moving must not record more trips.
         recorder = self.headunit.recorder
         recorder.settings = replace(
@@ -421,6 +475,9 @@ def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -
         # Sections open only while parked; the moving state then closes them.
         scene.set_state("parked")
         ui.pump.tick()
+        section, page = SECTION_PAGES.get(section, (section, ""))
+        if screen == "trips" and section == "detail":
+            _open_trip_detail(ui, scene, page)
         ui.shell.openSection(section)
     # Keep the readings fresh: the state's clock runs on while rendering.
     scene.set_state(finding.state)
@@ -448,6 +505,16 @@ def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -
         path = out_dir / f"{finding.name}.png"
         image.save(str(path), "PNG")
         finding.png = path.name
+
+
+def _open_trip_detail(ui: Any, scene: Scene, page: str) -> None:
+    """Load the newest closed trip into the detail view, on ``page`` if given."""
+    trip = scene.headunit.trip_log.last_closed_trip(scene.headunit.profile.vehicle_id)
+    if trip is None:
+        return
+    ui.trip_detail.open(trip.id)
+    if page:
+        ui.trip_detail.setPage(page)
 
 
 def write_index(out_dir: Path, findings: list[Finding]) -> Path:

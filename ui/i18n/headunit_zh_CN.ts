@@ -63,57 +63,57 @@
         <translation>未与账户配对，因此不发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="225"/>
+        <location filename="../account.py" line="216"/>
         <source>Mobile data this month: %1 of %2 MB</source>
         <translation>本月移动数据：%1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../account.py" line="229"/>
+        <location filename="../account.py" line="220"/>
         <source>(budget used up: full traces wait for next month)</source>
         <translation>（流量已用完：完整轨迹下月再传）</translation>
     </message>
     <message>
-        <location filename="../account.py" line="238"/>
+        <location filename="../account.py" line="229"/>
         <source>Hidden places: %1</source>
         <translation>隐藏地点：%1 个</translation>
     </message>
     <message>
-        <location filename="../account.py" line="268"/>
+        <location filename="../account.py" line="259"/>
         <source>Waiting to be sent: %1</source>
         <translation>等待发送：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="271"/>
+        <location filename="../account.py" line="262"/>
         <source>Last sync: never</source>
         <translation>上次同步：从未</translation>
     </message>
     <message>
-        <location filename="../account.py" line="274"/>
+        <location filename="../account.py" line="265"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="277"/>
+        <location filename="../account.py" line="268"/>
         <source>Last error: %1</source>
         <translation>上次错误：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="279"/>
+        <location filename="../account.py" line="270"/>
         <source>Last error: none</source>
         <translation>上次错误：无</translation>
     </message>
     <message>
-        <location filename="../account.py" line="283"/>
+        <location filename="../account.py" line="274"/>
         <source>Next try: %1</source>
         <translation>下次尝试：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="390"/>
+        <location filename="../account.py" line="381"/>
         <source>Signed out. Nothing more is sent.</source>
         <translation>已退出登录，不再发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="395"/>
+        <location filename="../account.py" line="386"/>
         <source>Your data is deleted here and will be erased on the platform.</source>
         <translation>您的数据已在车机上删除，平台上的数据也将被清除。</translation>
     </message>
@@ -121,23 +121,23 @@
 <context>
     <name>AuthorRole</name>
     <message>
-        <location filename="../stores.py" line="73"/>
+        <location filename="../stores.py" line="72"/>
         <source>Experienced owner</source>
         <extracomment>How often the best tip is chosen again while nothing else changes, in seconds. Choosing once a display frame would let the card flicker between tips. Trips listed while parked, newest first. Font families in order of preference. A CJK font comes first because Latin fonts have no Chinese glyphs, while these CJK fonts also cover Latin text and digits.</extracomment>
         <translation>资深车主</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="75"/>
+        <location filename="../stores.py" line="74"/>
         <source>Club president</source>
         <translation>车友会会长</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="77"/>
+        <location filename="../stores.py" line="76"/>
         <source>Workshop</source>
         <translation>维修店</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="78"/>
+        <location filename="../stores.py" line="77"/>
         <source>Owner</source>
         <translation>车主</translation>
     </message>
@@ -242,7 +242,7 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="26"/>
+        <location filename="../qml/Main.qml" line="28"/>
         <source>Head unit</source>
         <translation>车机</translation>
     </message>
@@ -250,10 +250,10 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="442"/>
+        <location filename="../gallery.py" line="499"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
-        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>
@@ -374,22 +374,22 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../shell.py" line="106"/>
+        <location filename="../shell.py" line="101"/>
         <source>Chosen by the light sensor</source>
         <translation>由光线传感器决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="108"/>
+        <location filename="../shell.py" line="103"/>
         <source>Chosen by the headlights</source>
         <translation>由大灯决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="110"/>
+        <location filename="../shell.py" line="105"/>
         <source>Chosen by sunrise and sunset</source>
         <translation>按日出日落决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="111"/>
+        <location filename="../shell.py" line="106"/>
         <source>Chosen by the driver</source>
         <translation>由驾驶员选择</translation>
     </message>
@@ -521,75 +521,85 @@
     </message>
 </context>
 <context>
+    <name>StarRating</name>
+    <message numerus="yes">
+        <location filename="../qml/StarRating.qml" line="46"/>
+        <source>%n stars</source>
+        <translation>
+            <numerusform>%n 星</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
-        <location filename="../shell.py" line="69"/>
+        <location filename="../shell.py" line="64"/>
         <source>Vehicle connected</source>
         <extracomment>Sections opened from a screen, one level below it. VSS paths the day and night switch reads.</extracomment>
         <translation>车辆已连接</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="71"/>
+        <location filename="../shell.py" line="66"/>
         <source>Waiting for vehicle</source>
         <translation>等待车辆数据</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="73"/>
+        <location filename="../shell.py" line="68"/>
         <source>Vehicle bus lost</source>
         <translation>车辆总线已断开</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="74"/>
+        <location filename="../shell.py" line="69"/>
         <source>No vehicle bus</source>
         <translation>未连接车辆总线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="80"/>
+        <location filename="../shell.py" line="75"/>
         <source>GPS fix</source>
         <translation>GPS 已定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="82"/>
+        <location filename="../shell.py" line="77"/>
         <source>GPS no fix</source>
         <translation>GPS 未定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="83"/>
+        <location filename="../shell.py" line="78"/>
         <source>No GPS</source>
         <translation>无 GPS</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="89"/>
+        <location filename="../shell.py" line="84"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="91"/>
+        <location filename="../shell.py" line="86"/>
         <source>%n to sync</source>
         <translation>%n 项待同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="93"/>
+        <location filename="../shell.py" line="88"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="95"/>
+        <location filename="../shell.py" line="90"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="97"/>
+        <location filename="../shell.py" line="92"/>
         <source>Server busy, retrying</source>
         <translation>服务器繁忙，稍后重试</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="99"/>
+        <location filename="../shell.py" line="94"/>
         <source>Sync error</source>
         <translation>同步出错</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="100"/>
+        <location filename="../shell.py" line="95"/>
         <source>Sync not set up</source>
         <translation>未设置同步</translation>
     </message>
@@ -641,90 +651,425 @@
     </message>
 </context>
 <context>
+    <name>TripDayList</name>
+    <message>
+        <location filename="../trips.py" line="140"/>
+        <location filename="../trips.py" line="189"/>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="144"/>
+        <source>%1 kWh/100 km</source>
+        <translation>%1 kWh/100 km</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="148"/>
+        <source>%1 L/100 km</source>
+        <translation>%1 L/100 km</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="174"/>
+        <source>+%1 kWh</source>
+        <translation>+%1 kWh</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="179"/>
+        <source>%1 % → %2 %</source>
+        <translation>%1% → %2%</translation>
+    </message>
+</context>
+<context>
+    <name>TripDayRow</name>
+    <message>
+        <location filename="../qml/TripDayRow.qml" line="71"/>
+        <source>Charging now</source>
+        <translation>正在充电</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDayRow.qml" line="71"/>
+        <source>Charged %1</source>
+        <translation>%1 充电</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDayRow.qml" line="72"/>
+        <source>Recording</source>
+        <translation>记录中</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDayRow.qml" line="87"/>
+        <source>average %1</source>
+        <translation>平均 %1</translation>
+    </message>
+</context>
+<context>
+    <name>TripDays</name>
+    <message>
+        <location filename="../trips.py" line="120"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="122"/>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+</context>
+<context>
+    <name>TripDetail</name>
+    <message>
+        <location filename="../trips.py" line="602"/>
+        <source>Rate the trip once parked.</source>
+        <translation>请在停车后评价行程。</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="607"/>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="612"/>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="631"/>
+        <source>average %1</source>
+        <translation>平均 %1</translation>
+    </message>
+</context>
+<context>
+    <name>TripDetailView</name>
+    <message>
+        <location filename="../qml/TripDetailView.qml" line="30"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDetailView.qml" line="50"/>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDetailView.qml" line="60"/>
+        <source>Rate</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDetailView.qml" line="104"/>
+        <source>Time</source>
+        <translation>按时间</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDetailView.qml" line="113"/>
+        <source>Distance</source>
+        <translation>按里程</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDetailView.qml" line="135"/>
+        <source>Speed</source>
+        <translation>车速</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDetailView.qml" line="149"/>
+        <source>Energy used</source>
+        <translation>能耗</translation>
+    </message>
+</context>
+<context>
+    <name>TripEvents</name>
+    <message>
+        <location filename="../trips.py" line="106"/>
+        <source>Harsh braking</source>
+        <translation>急刹车</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="107"/>
+        <source>Harsh acceleration</source>
+        <translation>急加速</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="108"/>
+        <source>Fault code</source>
+        <translation>故障码</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="109"/>
+        <source>Fault code cleared</source>
+        <translation>故障码已清除</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="110"/>
+        <source>Low energy</source>
+        <translation>电量低</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="111"/>
+        <source>GPS lost</source>
+        <translation>GPS 信号丢失</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="112"/>
+        <source>GPS back</source>
+        <translation>GPS 信号恢复</translation>
+    </message>
+</context>
+<context>
+    <name>TripExport</name>
+    <message>
+        <location filename="../trips.py" line="887"/>
+        <source>Exported %n trips to the USB stick.</source>
+        <translation>已将 %n 个行程导出到 U 盘。</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="892"/>
+        <source>No USB stick found. Insert one and try again.</source>
+        <translation>未找到 U 盘。请插入 U 盘后重试。</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="894"/>
+        <source>The USB stick is full.</source>
+        <translation>U 盘已满。</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="896"/>
+        <source>The USB stick is read-only.</source>
+        <translation>U 盘为只读。</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="898"/>
+        <source>There are no finished trips to export.</source>
+        <translation>没有可导出的已结束行程。</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="900"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>TripExportView</name>
+    <message>
+        <location filename="../qml/TripExportView.qml" line="25"/>
+        <source>Export to USB</source>
+        <translation>导出到 U 盘</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripExportView.qml" line="35"/>
+        <source>USB folder: %1</source>
+        <translation>U 盘目录：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripExportView.qml" line="46"/>
+        <source>USB stick ready</source>
+        <translation>U 盘已就绪</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripExportView.qml" line="47"/>
+        <source>No USB stick found. Insert one and wait a moment.</source>
+        <translation>未找到 U 盘。请插入 U 盘并稍候。</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripExportView.qml" line="56"/>
+        <source>All finished trips as GPX tracks, and the logbook as CSV.</source>
+        <translation>所有已结束行程导出为 GPX 轨迹，行车日志导出为 CSV。</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripExportView.qml" line="66"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripExportView.qml" line="66"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+</context>
+<context>
     <name>TripListModel</name>
     <message>
-        <location filename="../stores.py" line="655"/>
+        <location filename="../stores.py" line="654"/>
+        <location filename="../trips.py" line="701"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="659"/>
+        <location filename="../stores.py" line="658"/>
         <source>%1 L</source>
         <translation>%1 升</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="664"/>
+        <location filename="../stores.py" line="663"/>
+        <location filename="../trips.py" line="688"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="665"/>
+        <location filename="../stores.py" line="664"/>
+        <location filename="../trips.py" line="711"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="667"/>
+        <location filename="../stores.py" line="666"/>
+        <location filename="../trips.py" line="690"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="668"/>
+        <location filename="../stores.py" line="667"/>
+        <location filename="../trips.py" line="713"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="685"/>
+        <location filename="../stores.py" line="684"/>
         <source>%n s</source>
         <translation>%n 秒</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="688"/>
+        <location filename="../stores.py" line="687"/>
         <source>%n min</source>
         <translation>%n 分钟</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="690"/>
+        <location filename="../stores.py" line="689"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
 </context>
 <context>
-    <name>TripRow</name>
+    <name>TripPurpose</name>
     <message>
-        <location filename="../qml/TripRow.qml" line="51"/>
-        <source>Recording</source>
-        <translation>记录中</translation>
+        <location filename="../trips.py" line="94"/>
+        <source>Private</source>
+        <translation>私人</translation>
     </message>
     <message>
-        <location filename="../qml/TripRow.qml" line="65"/>
-        <source>%1 · average %2 · top %3</source>
-        <translation>%1 · 平均 %2 · 最高 %3</translation>
+        <location filename="../trips.py" line="96"/>
+        <source>Business</source>
+        <translation>公务</translation>
     </message>
     <message>
-        <location filename="../qml/TripRow.qml" line="67"/>
-        <source>%1 · average %2 · top %3 · %4</source>
-        <translation>%1 · 平均 %2 · 最高 %3 · %4</translation>
+        <location filename="../trips.py" line="98"/>
+        <source>Commute</source>
+        <translation>通勤</translation>
+    </message>
+</context>
+<context>
+    <name>TripRatingView</name>
+    <message>
+        <location filename="../qml/TripRatingView.qml" line="29"/>
+        <source>Drive</source>
+        <translation>驾驶</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripRatingView.qml" line="38"/>
+        <source>Car</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripRatingView.qml" line="54"/>
+        <source>Purpose</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripRatingView.qml" line="62"/>
+        <source>Private</source>
+        <translation>私人</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripRatingView.qml" line="71"/>
+        <source>Business</source>
+        <translation>公务</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripRatingView.qml" line="80"/>
+        <source>Commute</source>
+        <translation>通勤</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripRatingView.qml" line="120"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+</context>
+<context>
+    <name>TripTags</name>
+    <message>
+        <location filename="../trips.py" line="78"/>
+        <source>City</source>
+        <extracomment>Most points a chart line keeps. A chart is at most about 1,700 px wide on the panels in ``headunit.display``, so this is about two per 7 px. Most points of a drawn track. Samples further apart than this break a chart line or track, in seconds. Tags a driver can pick after a trip: fixed ids, translated labels. Event kinds drawn as markers, with the theme colour role of each.</extracomment>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="79"/>
+        <source>Highway</source>
+        <translation>高速</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="80"/>
+        <source>Country road</source>
+        <translation>乡村道路</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="81"/>
+        <source>Traffic</source>
+        <translation>拥堵</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="82"/>
+        <source>Scenic</source>
+        <translation>风景好</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="83"/>
+        <source>Bad weather</source>
+        <translation>恶劣天气</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="84"/>
+        <source>Night</source>
+        <translation>夜间</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="85"/>
+        <source>Efficient</source>
+        <translation>节能</translation>
+    </message>
+</context>
+<context>
+    <name>TripTrack</name>
+    <message>
+        <location filename="../qml/TripTrack.qml" line="25"/>
+        <source>No positions recorded</source>
+        <translation>没有记录位置</translation>
     </message>
 </context>
 <context>
     <name>TripsScreen</name>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="28"/>
+        <location filename="../qml/TripsScreen.qml" line="40"/>
         <source>Trips</source>
         <translation>行程</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="66"/>
+        <location filename="../qml/TripsScreen.qml" line="50"/>
+        <source>Export to USB</source>
+        <translation>导出到 U 盘</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripsScreen.qml" line="107"/>
         <source>No trips recorded yet</source>
         <translation>还没有行程记录</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="76"/>
+        <location filename="../qml/TripsScreen.qml" line="117"/>
         <source>Every drive is recorded as a trip automatically.</source>
         <translation>每次驾驶都会自动记录为一条行程。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/TripsScreen.qml" line="89"/>
+        <location filename="../qml/TripsScreen.qml" line="130"/>
         <source>Trips not shown while driving: %n</source>
         <translation>
             <numerusform>行驶中未显示的行程：%n 条</numerusform>
@@ -734,23 +1079,23 @@
 <context>
     <name>Units</name>
     <message>
-        <location filename="../stores.py" line="386"/>
+        <location filename="../stores.py" line="385"/>
         <source>mph</source>
         <extracomment>Values of the drive store before the first snapshot: every reading is stale and no signal counts as provided until the profile is read.</extracomment>
         <translation>英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="387"/>
+        <location filename="../stores.py" line="386"/>
         <source>mi</source>
         <translation>英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="390"/>
+        <location filename="../stores.py" line="389"/>
         <source>km/h</source>
         <translation>km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="391"/>
+        <location filename="../stores.py" line="390"/>
         <source>km</source>
         <translation>km</translation>
     </message>

@@ -15,6 +15,8 @@ Window {
     required property TripListModel tripModel
     required property TipListModel tipModel
     required property AccountStore account
+    required property TripDetailStore tripDetail
+    required property TripExportStore tripExport
     // True in the running app: screens are built in the background, so the
     // shell reaches the screen first. Tests build them at once.
     required property bool asynchronousScreens
@@ -98,7 +100,10 @@ Window {
         id: tripsScreenComponent
 
         TripsScreen {
+            shell: root.shell
             tripModel: root.tripModel
+            tripDetail: root.tripDetail
+            tripExport: root.tripExport
         }
     }
 

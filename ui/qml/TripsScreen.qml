@@ -4,12 +4,17 @@ import QtQuick
 import QtQuick.Layouts
 import HeadUnit
 
-// Recorded trips with their summaries. While the car moves the model lists
-// only a few rows and the list does not scroll.
+// Recorded trips grouped by day, with the charges of each day beside them.
+// A trip opens its detail view and the export button the USB export, both
+// one level down and only while parked. While the car moves the model
+// lists only a few rows and the list does not scroll.
 Item {
     id: root
 
+    required property ShellStore shell
     required property TripListModel tripModel
+    required property TripDetailStore tripDetail
+    required property TripExportStore tripExport
 
     objectName: "tripsScreen"
 
@@ -19,15 +24,33 @@ Item {
         anchors.fill: parent
         anchors.margins: Theme.margin
         spacing: Theme.spacing
+        visible: root.shell.currentSection === ""
 
-        UiText {
-            id: heading
+        RowLayout {
+            id: headingRow
 
-            objectName: "tripsHeading"
             Layout.fillWidth: true
-            text: qsTr("Trips")
-            font.pixelSize: Theme.titleTextSize
-            font.bold: true
+            spacing: Theme.margin
+
+            UiText {
+                id: heading
+
+                objectName: "tripsHeading"
+                Layout.fillWidth: true
+                text: qsTr("Trips")
+                font.pixelSize: Theme.titleTextSize
+                font.bold: true
+            }
+
+            ChoiceButton {
+                id: exportButton
+
+                objectName: "tripExportButton"
+                visible: root.tripExport.allowExport && root.shell.allowSections
+                label: qsTr("Export to USB")
+                selected: false
+                onActivated: root.shell.openSection("export")
+            }
         }
 
         ListView {
@@ -43,8 +66,26 @@ Item {
             spacing: Theme.spacing
             interactive: root.tripModel.scrollable
             model: root.tripModel
-            delegate: TripRow {
+            section.property: "dayText"
+            section.delegate: UiText {
+                id: dayHeading
+
+                required property string section
+
+                objectName: "tripDayHeading"
                 width: ListView.view.width
+                topPadding: Theme.spacing
+                text: dayHeading.section
+                color: Theme.secondaryText
+                font.bold: true
+            }
+            delegate: TripDayRow {
+                width: ListView.view.width
+                openable: root.shell.allowSections
+                onOpened: tripId => {
+                    root.tripDetail.open(tripId)
+                    root.shell.openSection("detail")
+                }
             }
 
             Column {
@@ -88,6 +129,34 @@ Item {
             elide: Text.ElideRight
             text: qsTr("Trips not shown while driving: %n", "", root.tripModel.hiddenCount)
             color: Theme.secondaryText
+        }
+    }
+
+    Loader {
+        id: sectionLoader
+
+        anchors.fill: parent
+        anchors.margins: Theme.margin
+        active: root.shell.currentSection !== ""
+        sourceComponent: root.shell.currentSection === "export" ? exportComponent
+                                                                : detailComponent
+    }
+
+    Component {
+        id: detailComponent
+
+        TripDetailView {
+            shell: root.shell
+            tripDetail: root.tripDetail
+        }
+    }
+
+    Component {
+        id: exportComponent
+
+        TripExportView {
+            shell: root.shell
+            tripExport: root.tripExport
         }
     }
 }
