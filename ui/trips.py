@@ -151,12 +151,14 @@ def format_day_trip(
     else:
         per_100 = ""
     row["perHundredText"] = per_100
+    # lupdate finds a numerus string only when the call is on one line.
+    events, gaps = trip.event_count, trip.gap_count
     row["eventsText"] = ""
-    if trip.event_count > 0:
-        row["eventsText"] = translate("TripDayList", "Events: %n", None, trip.event_count)
+    if events > 0:
+        row["eventsText"] = translate("TripDayList", "Events: %n", None, events)
     row["gapsText"] = ""
-    if trip.gap_count > 0:
-        row["gapsText"] = translate("TripDayList", "Gaps in the data: %n", None, trip.gap_count)
+    if gaps > 0:
+        row["gapsText"] = translate("TripDayList", "Gaps in the data: %n", None, gaps)
     row["purposeText"] = purpose_label(trip.purpose)
     row["kind"] = "trip"
     for key in ("energyAddedText", "socText", "chargeTypeText", "costText"):
@@ -556,13 +558,18 @@ class TripDetailStore(QObject):
             return
         self._set("page", page)
 
+    # Each choice is saved at once, so no Save button has to stay in view
+    # on a short screen.
+
     @Slot(int)
     def setDriveRating(self, stars: int) -> None:
-        self._set("driveRating", stars if 1 <= stars <= 5 else 0)
+        if self._set("driveRating", stars if 1 <= stars <= 5 else 0):
+            self.save()
 
     @Slot(int)
     def setCarRating(self, stars: int) -> None:
-        self._set("carRating", stars if 1 <= stars <= 5 else 0)
+        if self._set("carRating", stars if 1 <= stars <= 5 else 0):
+            self.save()
 
     @Slot(str)
     def toggleTag(self, tag: str) -> None:
@@ -574,12 +581,16 @@ class TripDetailStore(QObject):
             tags.remove(tag)
         else:
             tags.append(tag)
-        self._set("selectedTags", [known for known in TRIP_TAGS if known in tags])
+        if self._set("selectedTags", [known for known in TRIP_TAGS if known in tags]):
+            self.save()
 
     @Slot(str)
     def setPurpose(self, purpose: str) -> None:
-        if purpose in PURPOSES:
-            self._set("purpose", "" if purpose == self.purpose else purpose)
+        if purpose not in PURPOSES:
+            logger.warning("unknown trip purpose %r", purpose)
+            return
+        if self._set("purpose", "" if purpose == self.purpose else purpose):
+            self.save()
 
     @Slot()
     def save(self) -> None:

@@ -654,7 +654,7 @@
     <name>TripDayList</name>
     <message>
         <location filename="../trips.py" line="140"/>
-        <location filename="../trips.py" line="189"/>
+        <location filename="../trips.py" line="191"/>
         <source>%1 – %2</source>
         <translation>%1 – %2</translation>
     </message>
@@ -669,12 +669,22 @@
         <translation>%1 L/100 km</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="174"/>
+        <location filename="../trips.py" line="158"/>
+        <source>Events: %n</source>
+        <translation>事件：%n</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="161"/>
+        <source>Gaps in the data: %n</source>
+        <translation>数据缺口：%n</translation>
+    </message>
+    <message>
+        <location filename="../trips.py" line="176"/>
         <source>+%1 kWh</source>
         <translation>+%1 kWh</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="179"/>
+        <location filename="../trips.py" line="181"/>
         <source>%1 % → %2 %</source>
         <translation>%1% → %2%</translation>
     </message>
@@ -718,22 +728,22 @@
 <context>
     <name>TripDetail</name>
     <message>
-        <location filename="../trips.py" line="602"/>
+        <location filename="../trips.py" line="613"/>
         <source>Rate the trip once parked.</source>
         <translation>请在停车后评价行程。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="607"/>
+        <location filename="../trips.py" line="618"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="612"/>
+        <location filename="../trips.py" line="623"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="631"/>
+        <location filename="../trips.py" line="642"/>
         <source>average %1</source>
         <translation>平均 %1</translation>
     </message>
@@ -756,22 +766,27 @@
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../qml/TripDetailView.qml" line="104"/>
+        <location filename="../qml/TripDetailView.qml" line="75"/>
+        <source>Each choice is saved at once.</source>
+        <translation>每项选择会立即保存。</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripDetailView.qml" line="110"/>
         <source>Time</source>
         <translation>按时间</translation>
     </message>
     <message>
-        <location filename="../qml/TripDetailView.qml" line="113"/>
+        <location filename="../qml/TripDetailView.qml" line="119"/>
         <source>Distance</source>
         <translation>按里程</translation>
     </message>
     <message>
-        <location filename="../qml/TripDetailView.qml" line="135"/>
+        <location filename="../qml/TripDetailView.qml" line="141"/>
         <source>Speed</source>
         <translation>车速</translation>
     </message>
     <message>
-        <location filename="../qml/TripDetailView.qml" line="149"/>
+        <location filename="../qml/TripDetailView.qml" line="155"/>
         <source>Energy used</source>
         <translation>能耗</translation>
     </message>
@@ -817,32 +832,32 @@
 <context>
     <name>TripExport</name>
     <message>
-        <location filename="../trips.py" line="887"/>
+        <location filename="../trips.py" line="898"/>
         <source>Exported %n trips to the USB stick.</source>
         <translation>已将 %n 个行程导出到 U 盘。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="892"/>
+        <location filename="../trips.py" line="903"/>
         <source>No USB stick found. Insert one and try again.</source>
         <translation>未找到 U 盘。请插入 U 盘后重试。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="894"/>
+        <location filename="../trips.py" line="905"/>
         <source>The USB stick is full.</source>
         <translation>U 盘已满。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="896"/>
+        <location filename="../trips.py" line="907"/>
         <source>The USB stick is read-only.</source>
         <translation>U 盘为只读。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="898"/>
+        <location filename="../trips.py" line="909"/>
         <source>There are no finished trips to export.</source>
         <translation>没有可导出的已结束行程。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="900"/>
+        <location filename="../trips.py" line="911"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -889,7 +904,7 @@
     <name>TripListModel</name>
     <message>
         <location filename="../stores.py" line="654"/>
-        <location filename="../trips.py" line="701"/>
+        <location filename="../trips.py" line="712"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
@@ -900,25 +915,25 @@
     </message>
     <message>
         <location filename="../stores.py" line="663"/>
-        <location filename="../trips.py" line="688"/>
+        <location filename="../trips.py" line="699"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
         <location filename="../stores.py" line="664"/>
-        <location filename="../trips.py" line="711"/>
+        <location filename="../trips.py" line="722"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
         <location filename="../stores.py" line="666"/>
-        <location filename="../trips.py" line="690"/>
+        <location filename="../trips.py" line="701"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
         <location filename="../stores.py" line="667"/>
-        <location filename="../trips.py" line="713"/>
+        <location filename="../trips.py" line="724"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
@@ -987,11 +1002,6 @@
         <location filename="../qml/TripRatingView.qml" line="80"/>
         <source>Commute</source>
         <translation>通勤</translation>
-    </message>
-    <message>
-        <location filename="../qml/TripRatingView.qml" line="120"/>
-        <source>Save</source>
-        <translation>保存</translation>
     </message>
 </context>
 <context>

@@ -69,10 +69,16 @@ ColumnLayout {
         objectName: "tripDetailFigures"
         Layout.fillWidth: true
         elide: Text.ElideRight
-        text: root.tripDetail.gapsText === ""
-            ? root.tripDetail.figuresText
-            : root.tripDetail.figuresText + " · " + root.tripDetail.gapsText
-        color: Theme.secondaryText
+        text: {
+            if (ratingView.visible)
+                return root.tripDetail.saveText !== "" ? root.tripDetail.saveText
+                                                       : qsTr("Each choice is saved at once.")
+            if (root.tripDetail.gapsText === "")
+                return root.tripDetail.figuresText
+            return root.tripDetail.figuresText + " · " + root.tripDetail.gapsText
+        }
+        color: root.tripDetail.saveFailed && ratingView.visible ? Theme.warning
+                                                                : Theme.secondaryText
     }
 
     RowLayout {

@@ -5,8 +5,8 @@ import QtQuick.Layouts
 import HeadUnit
 
 // Stars for the drive and the car, the logbook purpose and tags from a
-// fixed set; no text entry. Shown only while parked; scrolls when the
-// screen is short.
+// fixed set; no text entry. Every tap is saved at once. Shown only while
+// parked; scrolls when the screen is short.
 Flickable {
     id: root
 
@@ -104,32 +104,6 @@ Flickable {
                     selected: root.tripDetail.selectedTags.indexOf(tagChip.modelData.id) >= 0
                     onActivated: root.tripDetail.toggleTag(tagChip.modelData.id)
                 }
-            }
-        }
-
-        RowLayout {
-            id: saveRow
-
-            Layout.fillWidth: true
-            spacing: Theme.margin
-
-            ChoiceButton {
-                id: saveButton
-
-                objectName: "tripRatingSave"
-                label: qsTr("Save")
-                selected: true
-                onActivated: root.tripDetail.save()
-            }
-
-            UiText {
-                id: saveLabel
-
-                objectName: "tripRatingResult"
-                Layout.fillWidth: true
-                elide: Text.ElideRight
-                text: root.tripDetail.saveText
-                color: root.tripDetail.saveFailed ? Theme.warning : Theme.secondaryText
             }
         }
     }
