@@ -1,10 +1,11 @@
 """Export of every trip to a USB stick: GPX tracks and the logbook CSV.
 
-The trips screen starts an export and polls ``UsbExport.status`` once a
-display frame, so the UI thread never waits on the stick. The export runs
-in a thread of its own and writes through ``sync.tripexport``. Each file
-is written under a temporary name and renamed when complete, so a stick
-pulled out mid-export never holds a truncated file under the final name.
+The trips screen starts an export and polls ``UsbExport.status`` on a
+timer, so the UI thread does not wait on the stick. The export runs in a
+thread of its own and writes through ``sync.tripexport``. Each file is
+written as ``NAME.part``, synced and then renamed, so a stick pulled out
+mid-export holds at most a ``.part`` file, not a truncated file under
+the final name.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def stick_present(folder: Path) -> bool:
 
 
 class UsbExport:
-    """Writes all closed trips to ``folder`` in a worker thread."""
+    """Export of all closed trips to ``folder``, run in a worker thread."""
 
     def __init__(self, trip_log: TripLog, folder: Path) -> None:
         self.trip_log = trip_log
@@ -98,7 +99,7 @@ class UsbExport:
         return True
 
     def join(self, timeout_s: float | None = None) -> None:
-        """Wait for the running export, as tests and shutdown do."""
+        """Wait up to ``timeout_s`` seconds for the running export to finish."""
         if self._thread is not None:
             self._thread.join(timeout_s)
 

@@ -131,7 +131,8 @@ def test_gallery_command_writes_index(tmp_path):
         assert png.name in index
     image = QImage(str(pngs[0]))
     assert (image.width(), image.height()) == (1024, 600)
-    assert result.stdout.strip().splitlines()[-1].startswith("56 screens rendered, 0 with")
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line.startswith(f"{len(pngs)} screens rendered, 0 with")
 
 
 def test_start_without_display_writes_png(tmp_path):

@@ -46,10 +46,10 @@ logger = logging.getLogger(__name__)
 QML_IMPORT_NAME = "HeadUnit"
 QML_IMPORT_MAJOR_VERSION = 1
 
-#: Most points a chart line keeps. A chart is at most about 1,700 px wide
-#: on the panels in ``headunit.display``, so this is about two per 7 px.
+#: Max points a chart line keeps. The widest chart, on a 1920x720 panel,
+#: is about 1,200 px wide, so this is still a point per 2.5 px.
 MAX_CHART_POINTS = 480
-#: Most points of a drawn track.
+#: Max points of a drawn track.
 MAX_TRACK_POINTS = 600
 #: Samples further apart than this break a chart line or track, in seconds.
 BREAK_AFTER_S = 10.0
@@ -507,7 +507,7 @@ class TripDetailStore(QObject):
         self._format()
 
     def set_moving(self, moving: bool) -> None:
-        """Show or hide charts and rating controls as the policy says."""
+        """Show or hide charts and rating controls as the policy allows."""
         restrictions = restrictions_for(moving, self._language)
         self._set("allowCharts", restrictions.allow_charts)
         self._set("allowTripActions", restrictions.allow_trip_actions)
@@ -791,9 +791,9 @@ _EXPORT_DEFAULTS: dict[str, Any] = {
 class TripExportStore(QObject):
     """Export of every trip to the USB folder, with progress and its result.
 
-    The export runs in ``headunit.tripusb``'s worker thread. While one runs,
-    a timer polls its progress ten times a second; otherwise the stick is
-    looked for once a second, and only while the export section is shown.
+    The export runs in ``headunit.tripusb``'s worker thread. While it runs,
+    a timer polls its progress ten times a second. Otherwise the timer looks
+    for the stick once a second while the export section is shown.
     """
 
     folderChanged, folder = notifying_property(str, "folder", "USB mount directory.")
