@@ -596,7 +596,6 @@ class TripDetailStore(QObject):
     def save(self) -> None:
         """Store the stars, tags and purpose through ``HeadUnit.rate_trip``."""
         from headunit.tripstatus import RatingWhileMovingError
-        from sync.triplog import TripLogError
 
         translate = QCoreApplication.translate
         if self._headunit is None or not self.tripId:
@@ -613,7 +612,8 @@ class TripDetailStore(QObject):
             self._set("saveText", translate("TripDetail", "Rate the trip once parked."))
             self._set("saveFailed", True)
             return
-        except (TripLogError, KeyError) as error:
+        except (ValueError, KeyError) as error:
+            # TripLogError is a ValueError, caught as such because ui/ does not import sync.
             logger.warning("rating of trip %s not saved: %s", self.tripId, error)
             self._set("saveText", translate("TripDetail", "Not saved: %1").replace(
                 "%1", str(error)

@@ -183,15 +183,31 @@ ColumnLayout {
 
                 model: root.tripDetail.legend
 
-                UiText {
-                    id: legendLabel
+                RowLayout {
+                    id: legendRow
 
                     required property var modelData
 
                     Layout.fillWidth: true
-                    elide: Text.ElideRight
-                    text: "● " + legendLabel.modelData.label
-                    color: Theme[legendLabel.modelData.colour]
+                    spacing: Theme.spacing
+
+                    Rectangle {
+                        id: legendDot
+
+                        Layout.preferredWidth: Math.round(16 * Theme.dp)
+                        Layout.preferredHeight: Math.round(16 * Theme.dp)
+                        radius: width / 2
+                        color: Theme[legendRow.modelData.colour]
+                    }
+
+                    UiText {
+                        id: legendLabel
+
+                        Layout.fillWidth: true
+                        elide: Text.ElideRight
+                        text: legendRow.modelData.label
+                        color: Theme[legendRow.modelData.colour]
+                    }
                 }
             }
         }
