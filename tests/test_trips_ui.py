@@ -132,6 +132,10 @@ def test_track_projection_fits_unit_square() -> None:
     x, y = place(48.02, 11.02)
     assert y == pytest.approx(min(values[1::2]))
 
+    # A gap between two positions 1 s apart breaks the track there too.
+    with_gap, _ = project_track(track, gaps=[(49.2, 49.8)])
+    assert with_gap.count(None) == 4
+
 
 def test_detail_loads_once_per_trip(qapp, rig: Rig) -> None:
     store = TripDetailStore(SimpleNamespace(trip_log=rig.log), "en")
@@ -167,8 +171,9 @@ def test_detail_shows_gap_band(qapp, rig: Rig) -> None:
     band = store.gapBands[0]
     assert 0.0 < band["x0"] < band["x1"] < 1.0
     assert store.gapsText == "Gaps in the data: 1"
-    # The line is broken at the gap instead of bridging it.
+    # The lines are broken at the gap instead of bridging it.
     assert None in store.speedLine
+    assert None in store.trackLine
 
 
 def test_detail_unknown_trip_stays_empty(qapp, rig: Rig, caplog) -> None:

@@ -313,12 +313,15 @@ def _line(
 
 
 def project_track(
-    track: list[tuple[float, float, float]], max_points: int = MAX_TRACK_POINTS
+    track: list[tuple[float, float, float]],
+    max_points: int = MAX_TRACK_POINTS,
+    gaps: tuple[tuple[float, float], ...] | list[tuple[float, float]] = (),
 ) -> tuple[list[float | None], Any]:
     """Project positions onto a unit square, north up, keeping the aspect ratio.
 
-    Returns the flat x, y list (None between segments separated by more
-    than ``BREAK_AFTER_S``) and a function that places (latitude, longitude).
+    Returns the flat x, y list and a function that places (latitude,
+    longitude). None separates two positions more than ``BREAK_AFTER_S``
+    apart or with a part of a gap, given as (start, end) times, between them.
     """
     if not track:
         return [], None
@@ -343,7 +346,10 @@ def project_track(
     flat: list[float | None] = []
     previous_t: float | None = None
     for t, latitude, longitude in kept:
-        if previous_t is not None and t - previous_t > BREAK_AFTER_S * stride:
+        if previous_t is not None and (
+            t - previous_t > BREAK_AFTER_S * stride
+            or any(previous_t < end and t > start for start, end in gaps)
+        ):
             flat.extend((None, None))
         flat.extend(place(latitude, longitude))
         previous_t = t
@@ -651,6 +657,14 @@ class TripDetailStore(QObject):
         self._format_charts()
         self._format_track()
 
+    def _gap_spans(self) -> list[tuple[float, float]]:
+        """Return the trip's gaps as (start, end) Unix times, with no end as infinity."""
+        spans = []
+        for gap in self._gaps:
+            end = gap["end_t"] if gap.get("end_t") is not None else float("inf")
+            spans.append((gap["start_t"], end))
+        return spans
+
     def _x_series(self) -> tuple[list[Any], float]:
         chart = self._chart
         if self.axis == "distance":
@@ -683,10 +697,14 @@ class TripDetailStore(QObject):
         system = self._units
         xs, x_max = self._x_series()
         times = self._chart.get("t_s", [])
-        breaks = [
-            xs[index] for index in range(1, len(times))
-            if times[index] - times[index - 1] > BREAK_AFTER_S and xs[index] is not None
-        ]
+        started = self._trip.started_at
+        spans = [(start - started, end - started) for start, end in self._gap_spans()]
+        breaks = []
+        for index in range(1, len(times)):
+            before, after = times[index - 1], times[index]
+            in_gap = any(before < end and after > start for start, end in spans)
+            if (after - before > BREAK_AFTER_S or in_gap) and xs[index] is not None:
+                breaks.append(xs[index])
         speeds = [
             None if value is None else units.speed(value, system)
             for value in self._chart.get("speed_kmh", [])
@@ -754,7 +772,7 @@ class TripDetailStore(QObject):
         ])
 
     def _format_track(self) -> None:
-        line, place = project_track(self._track)
+        line, place = project_track(self._track, gaps=self._gap_spans())
         self._set("trackLine", line)
         self._set("hasTrack", bool(line))
         markers = []

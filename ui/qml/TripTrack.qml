@@ -39,7 +39,11 @@ Rectangle {
         onPaint: {
             const ctx = getContext("2d")
             ctx.reset()
-            const s = width
+            // Inset by a dot's radius, so start and end dots are not cut.
+            const dot = Math.round(8 * Theme.dp)
+            const pad = dot * 1.5
+            const s = width - 2 * pad
+            ctx.translate(pad, pad)
             ctx.strokeStyle = Theme.accent
             ctx.lineWidth = Math.max(2, Math.round(4 * Theme.dp))
             ctx.lineJoin = "round"
@@ -68,7 +72,6 @@ Rectangle {
                 }
             }
             ctx.stroke()
-            const dot = Math.round(8 * Theme.dp)
             if (first !== null) {
                 ctx.fillStyle = Theme.text
                 ctx.beginPath()
