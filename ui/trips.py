@@ -208,6 +208,13 @@ def format_charge(session: Any, language: str) -> dict[str, Any]:
     }
 
 
+#: Row keys of the day list beyond those of ``TripListModel``, each a role.
+_DAY_ROW_KEYS = (
+    "kind", "dayText", "timeText", "perHundredText", "eventsText", "gapsText",
+    "purposeText", "energyAddedText", "socText", "chargeTypeText", "costText",
+)
+
+
 @QmlElement
 @QmlUncreatable("TripDayListModel is created by the head unit's Python code.")
 class TripDayListModel(TripListModel):
@@ -217,17 +224,13 @@ class TripDayListModel(TripListModel):
     at most the policy's list length is listed, charges included.
     """
 
-    _ROLE_KEYS = dict(TripListModel._ROLE_KEYS)
-    for _number, _key in enumerate(
-        (
-            "kind", "dayText", "timeText", "perHundredText", "eventsText",
-            "gapsText", "purposeText", "energyAddedText", "socText",
-            "chargeTypeText", "costText",
-        ),
-        start=100,
-    ):
-        _ROLE_KEYS[Qt.ItemDataRole.UserRole + _number] = _key
-    del _number, _key
+    _ROLE_KEYS = {
+        **TripListModel._ROLE_KEYS,
+        **{
+            Qt.ItemDataRole.UserRole + number: key
+            for number, key in enumerate(_DAY_ROW_KEYS, start=100)
+        },
+    }
 
     def __init__(self, headunit: Any = None, language: str = "zh_CN",
                  parent: QObject | None = None, today: date | None = None) -> None:

@@ -728,22 +728,23 @@
 <context>
     <name>TripDetail</name>
     <message>
-        <location filename="../trips.py" line="613"/>
+        <location filename="../trips.py" line="621"/>
         <source>Rate the trip once parked.</source>
+        <extracomment>Row keys of the day list beyond those of ``TripListModel``, each a role.</extracomment>
         <translation>请在停车后评价行程。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="618"/>
+        <location filename="../trips.py" line="627"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="623"/>
+        <location filename="../trips.py" line="632"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="642"/>
+        <location filename="../trips.py" line="651"/>
         <source>average %1</source>
         <translation>平均 %1</translation>
     </message>
@@ -832,32 +833,32 @@
 <context>
     <name>TripExport</name>
     <message>
-        <location filename="../trips.py" line="898"/>
+        <location filename="../trips.py" line="919"/>
         <source>Exported %n trips to the USB stick.</source>
         <translation>已将 %n 个行程导出到 U 盘。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="903"/>
+        <location filename="../trips.py" line="924"/>
         <source>No USB stick found. Insert one and try again.</source>
         <translation>未找到 U 盘。请插入 U 盘后重试。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="905"/>
+        <location filename="../trips.py" line="926"/>
         <source>The USB stick is full.</source>
         <translation>U 盘已满。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="907"/>
+        <location filename="../trips.py" line="928"/>
         <source>The USB stick is read-only.</source>
         <translation>U 盘为只读。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="909"/>
+        <location filename="../trips.py" line="930"/>
         <source>There are no finished trips to export.</source>
         <translation>没有可导出的已结束行程。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="911"/>
+        <location filename="../trips.py" line="932"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -904,7 +905,7 @@
     <name>TripListModel</name>
     <message>
         <location filename="../stores.py" line="654"/>
-        <location filename="../trips.py" line="712"/>
+        <location filename="../trips.py" line="733"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
@@ -915,25 +916,25 @@
     </message>
     <message>
         <location filename="../stores.py" line="663"/>
-        <location filename="../trips.py" line="699"/>
+        <location filename="../trips.py" line="720"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
         <location filename="../stores.py" line="664"/>
-        <location filename="../trips.py" line="722"/>
+        <location filename="../trips.py" line="743"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
         <location filename="../stores.py" line="666"/>
-        <location filename="../trips.py" line="701"/>
+        <location filename="../trips.py" line="722"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
         <location filename="../stores.py" line="667"/>
-        <location filename="../trips.py" line="724"/>
+        <location filename="../trips.py" line="745"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
@@ -1009,7 +1010,7 @@
     <message>
         <location filename="../trips.py" line="78"/>
         <source>City</source>
-        <extracomment>Most points a chart line keeps. A chart is at most about 1,700 px wide on the panels in ``headunit.display``, so this is about two per 7 px. Most points of a drawn track. Samples further apart than this break a chart line or track, in seconds. Tags a driver can pick after a trip: fixed ids, translated labels. Event kinds drawn as markers, with the theme colour role of each.</extracomment>
+        <extracomment>Max points a chart line keeps. The widest chart, on a 1920x720 panel, is about 1,200 px wide, so this is still a point per 2.5 px. Max points of a drawn track. Samples further apart than this break a chart line or track, in seconds. Tags a driver can pick after a trip: fixed ids, translated labels. Event kinds drawn as markers, with the theme colour role of each.</extracomment>
         <translation>城市</translation>
     </message>
     <message>
