@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem
 
 from headunit import tripusb
+from headunit.display import pixels_per_dp
 from headunit.restrictions import MAX_MOVING_LIST_ITEMS, restrictions_for
 from headunit.tripconfig import (
     DEFAULT_USB_EXPORT_DIR,
@@ -356,6 +357,33 @@ def test_rating_page_shows_controls(trips_ui: ui_app.LoadedUi, scene, qtbot) -> 
 
     assert scene.headunit.trip_log.get(trip.id).drive_rating == 3
     assert not shown(find_item(ui.window.contentItem(), "tripCharts"))
+
+
+def test_rate_last_trip_button(trips_ui: ui_app.LoadedUi, scene, qtbot) -> None:
+    ui = trips_ui
+    headunit = scene.headunit
+    last = headunit.trip_log.recent(1)[0]
+    assert ui.trip_model.unratedTripId == last.id
+    button = find_item(ui.window.contentItem(), "tripRateLastButton")
+    assert shown(button)
+    # The gallery's scene always has a recording trip, so check the button here.
+    finding = gallery.Finding("trips", "parked", "day", (1280, 720), "en")
+    finding.pixels_per_dp = pixels_per_dp(1280, 720)
+    gallery.inspect(ui, render(ui), finding, moving=False)
+    assert finding.problems == []
+
+    tap(ui, button, qtbot)
+    render(ui)
+    assert ui.shell.currentSection == "detail"
+    assert ui.trip_detail.tripId == last.id
+    assert ui.trip_detail.page == "rate"
+    tap(ui, find_item(ui.window.contentItem(), "driveStar5"), qtbot)
+    ui.shell.closeSection()
+    render(ui)
+
+    assert headunit.trip_log.get(last.id).drive_rating == 5
+    assert ui.trip_model.unratedTripId == ""
+    assert not shown(find_item(ui.window.contentItem(), "tripRateLastButton"))
 
 
 # -- export to the USB folder ----------------------------------------------------------

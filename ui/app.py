@@ -311,6 +311,8 @@ def load_ui(
         trip_export.set_moving(shell.moving)
 
     shell.movingChanged.connect(on_moving)
+    # A rating does not change trips_version, so the list reloads on its own.
+    trip_detail.saved.connect(trip_model.reload)
 
     engine = QQmlApplicationEngine()
     if translations is not None:

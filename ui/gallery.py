@@ -64,6 +64,7 @@ FORBIDDEN_WHILE_MOVING = (
     "syncStatusSection",
     # Trips: one level down, charts and multi-step tasks wait until parked.
     "tripExportButton",
+    "tripRateLastButton",
     "tripExportSection",
     "tripDetailSection",
     "tripCharts",

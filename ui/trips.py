@@ -232,10 +232,22 @@ class TripDayListModel(TripListModel):
         },
     }
 
+    unratedTripIdChanged = Signal()
+
     def __init__(self, headunit: Any = None, language: str = "zh_CN",
                  parent: QObject | None = None, today: date | None = None) -> None:
         super().__init__(headunit, language, parent)
         self._today = today
+        self._unrated_trip_id = ""
+
+    def reload(self) -> None:
+        """Read the trip log again at the next refresh, as after a rating."""
+        self._loaded_version = None
+
+    @Property(str, notify=unratedTripIdChanged)
+    def unratedTripId(self) -> str:
+        """Id of the newest trip if it is closed and not rated yet, else ""."""
+        return self._unrated_trip_id
 
     def refresh(self, trips_version: int, moving: bool) -> bool:
         """Reload trips and charges if the trip log or the driving state changed."""
@@ -246,6 +258,12 @@ class TripDayListModel(TripListModel):
         restrictions = restrictions_for(moving, self._language)
         log = self._headunit.trip_log
         trips = log.recent(TRIP_LIST_LIMIT)
+        unrated = ""
+        if trips and trips[0].status == "closed" and trips[0].drive_rating is None:
+            unrated = trips[0].id
+        if unrated != self._unrated_trip_id:
+            self._unrated_trip_id = unrated
+            self.unratedTripIdChanged.emit()
         if trips:
             oldest = datetime.fromtimestamp(trips[-1].started_at).date()
             since = datetime.combine(oldest, datetime.min.time()).timestamp()
@@ -475,6 +493,8 @@ class TripDetailStore(QObject):
     saveFailedChanged, saveFailed = notifying_property(
         bool, "saveFailed", "The last save failed."
     )
+    #: Emitted after a rating was stored, so lists showing the trip reload.
+    saved = Signal()
 
     def __init__(
         self, headunit: Any = None, language: str = "zh_CN", parent: QObject | None = None
@@ -632,6 +652,7 @@ class TripDetailStore(QObject):
         self._set("saveText", translate("TripDetail", "Saved"))
         self._set("saveFailed", False)
         self._format()
+        self.saved.emit()
 
     # -- formatting --------------------------------------------------------
 

@@ -250,7 +250,7 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="499"/>
+        <location filename="../gallery.py" line="500"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
         <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
@@ -728,23 +728,23 @@
 <context>
     <name>TripDetail</name>
     <message>
-        <location filename="../trips.py" line="621"/>
+        <location filename="../trips.py" line="635"/>
         <source>Rate the trip once parked.</source>
         <extracomment>Row keys of the day list beyond those of ``TripListModel``, each a role.</extracomment>
         <translation>请在停车后评价行程。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="627"/>
+        <location filename="../trips.py" line="641"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="632"/>
+        <location filename="../trips.py" line="646"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="651"/>
+        <location filename="../trips.py" line="665"/>
         <source>average %1</source>
         <translation>平均 %1</translation>
     </message>
@@ -833,32 +833,32 @@
 <context>
     <name>TripExport</name>
     <message>
-        <location filename="../trips.py" line="919"/>
+        <location filename="../trips.py" line="933"/>
         <source>Exported %n trips to the USB stick.</source>
         <translation>已将 %n 个行程导出到 U 盘。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="924"/>
+        <location filename="../trips.py" line="938"/>
         <source>No USB stick found. Insert one and try again.</source>
         <translation>未找到 U 盘。请插入 U 盘后重试。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="926"/>
+        <location filename="../trips.py" line="940"/>
         <source>The USB stick is full.</source>
         <translation>U 盘已满。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="928"/>
+        <location filename="../trips.py" line="942"/>
         <source>The USB stick is read-only.</source>
         <translation>U 盘为只读。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="930"/>
+        <location filename="../trips.py" line="944"/>
         <source>There are no finished trips to export.</source>
         <translation>没有可导出的已结束行程。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="932"/>
+        <location filename="../trips.py" line="946"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -905,7 +905,7 @@
     <name>TripListModel</name>
     <message>
         <location filename="../stores.py" line="654"/>
-        <location filename="../trips.py" line="733"/>
+        <location filename="../trips.py" line="747"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
@@ -916,25 +916,25 @@
     </message>
     <message>
         <location filename="../stores.py" line="663"/>
-        <location filename="../trips.py" line="720"/>
+        <location filename="../trips.py" line="734"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
         <location filename="../stores.py" line="664"/>
-        <location filename="../trips.py" line="743"/>
+        <location filename="../trips.py" line="757"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
         <location filename="../stores.py" line="666"/>
-        <location filename="../trips.py" line="722"/>
+        <location filename="../trips.py" line="736"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
         <location filename="../stores.py" line="667"/>
-        <location filename="../trips.py" line="745"/>
+        <location filename="../trips.py" line="759"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
@@ -1060,27 +1060,32 @@
 <context>
     <name>TripsScreen</name>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="40"/>
+        <location filename="../qml/TripsScreen.qml" line="41"/>
         <source>Trips</source>
         <translation>行程</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="50"/>
+        <location filename="../qml/TripsScreen.qml" line="52"/>
+        <source>Rate last trip</source>
+        <translation>评价上次行程</translation>
+    </message>
+    <message>
+        <location filename="../qml/TripsScreen.qml" line="66"/>
         <source>Export to USB</source>
         <translation>导出到 U 盘</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="107"/>
+        <location filename="../qml/TripsScreen.qml" line="123"/>
         <source>No trips recorded yet</source>
         <translation>还没有行程记录</translation>
     </message>
     <message>
-        <location filename="../qml/TripsScreen.qml" line="117"/>
+        <location filename="../qml/TripsScreen.qml" line="133"/>
         <source>Every drive is recorded as a trip automatically.</source>
         <translation>每次驾驶都会自动记录为一条行程。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/TripsScreen.qml" line="130"/>
+        <location filename="../qml/TripsScreen.qml" line="146"/>
         <source>Trips not shown while driving: %n</source>
         <translation>
             <numerusform>行驶中未显示的行程：%n 条</numerusform>

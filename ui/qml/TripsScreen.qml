@@ -6,13 +6,14 @@ import HeadUnit
 
 // Recorded trips grouped by day, with the charges of each day beside them.
 // A trip opens its detail view and the export button the USB export, both
-// one level down and only while parked. While the car moves the model
+// one level down and only while parked. After a trip, a button leads
+// straight to rating it. While the car moves the model
 // lists only a few rows and the list does not scroll.
 Item {
     id: root
 
     required property ShellStore shell
-    required property TripListModel tripModel
+    required property TripDayListModel tripModel
     required property TripDetailStore tripDetail
     required property TripExportStore tripExport
 
@@ -40,6 +41,21 @@ Item {
                 text: qsTr("Trips")
                 font.pixelSize: Theme.titleTextSize
                 font.bold: true
+            }
+
+            ChoiceButton {
+                id: rateLastButton
+
+                objectName: "tripRateLastButton"
+                visible: root.tripModel.unratedTripId !== "" && root.tripExport.allowExport
+                         && root.shell.allowSections
+                label: qsTr("Rate last trip")
+                selected: true
+                onActivated: {
+                    root.tripDetail.open(root.tripModel.unratedTripId)
+                    root.tripDetail.setPage("rate")
+                    root.shell.openSection("detail")
+                }
             }
 
             ChoiceButton {
