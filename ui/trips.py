@@ -861,6 +861,7 @@ class TripExportStore(QObject):
         self._language = language
         self._values: dict[str, Any] = dict(_EXPORT_DEFAULTS)
         self._export: Any = None
+        self._watching = False
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.poll)
@@ -890,6 +891,7 @@ class TripExportStore(QObject):
     @Slot(bool)
     def watch(self, shown: bool) -> None:
         """Look for the stick once a second while the export section is ``shown``."""
+        self._watching = shown
         if shown:
             self.poll()
             self._timer.start()
@@ -922,6 +924,8 @@ class TripExportStore(QObject):
         running = status.state == RUNNING
         if self.busy and not running:
             self._timer.setInterval(1000)
+            if not self._watching:
+                self._timer.stop()
         self._set("busy", running)
         self._show_result()
 
