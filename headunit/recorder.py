@@ -278,6 +278,7 @@ class TripRecorder:
         self.trip_ids.append(trip_id)
         self._next_sample_t = started_at
         self._gps_gap_start = None
+        self._events.trip_started(started_at)
         self.trips_version += 1
 
     def _check_odometer_jump(self, trip_id: str, started_at: float) -> None:

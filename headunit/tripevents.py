@@ -66,6 +66,16 @@ class EventDetector:
             return self._on_position(t)
         return []
 
+    def trip_started(self, started_at: float) -> None:
+        """Count a position loss from ``started_at`` at the earliest.
+
+        A fix from before the trip says nothing about the trip itself, so a
+        receiver that went quiet between two trips makes a loss that starts
+        with the new trip, not inside the previous one.
+        """
+        if self._last_fix_t is not None and self._last_fix_t < started_at:
+            self._last_fix_t = started_at
+
     def check_gps(self, now: float, recording: bool) -> list[Event]:
         """Return a ``gps_lost`` event when the position went quiet during a trip."""
         if not recording or self._last_fix_t is None or self.gps_lost_since is not None:

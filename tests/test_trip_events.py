@@ -113,6 +113,23 @@ def test_gps_lost_and_regained_is_a_gap(db_path: Path) -> None:
     assert len(track) < trip.sample_count
 
 
+def test_gps_loss_between_trips_starts_with_the_next_trip(db_path: Path) -> None:
+    rig = make_rig(db_path, SETTINGS)
+    rig.drive([(5, 0), (20, 36), (70, 0)], latitude=48.1, longitude=11.5)
+    # Parked for an hour, then a drive with no position at all.
+    rig.drive([(3600, 0)], latitude=None, longitude=None)
+    rig.drive([(40, 36), (70, 0)], latitude=None, longitude=None)
+
+    first, second = sorted(rig.log.recent(), key=lambda trip: trip.started_at)
+    gaps = rig.log.gaps(second.id)
+    rig.close()
+
+    assert [gap["kind"] for gap in gaps] == ["gps_lost"]
+    # The loss begins when the second trip does, not back in the first one.
+    assert gaps[0]["start_t"] >= second.started_at
+    assert gaps[0]["start_t"] > first.ended_at
+
+
 def test_energy_split_and_car_figure(db_path: Path) -> None:
     rig = make_rig(db_path, SETTINGS)
     # 2 kW of climate all along; 12 kW while driving 120 s, 2.5 kW standing.
