@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 import assets
+from headunit.clips import ClipLibrary, ClipRow
 from headunit.clubs import ClubBoard, EventDetail, EventRow
 from headunit.content import BundledContent, CachedContent, LayeredContent
 from headunit.feedback import Rsvps, TipFeedback
@@ -30,6 +31,8 @@ from vehicle.profile import VehicleProfile
 
 logger = logging.getLogger(__name__)
 
+#: Folder beside the database where downloaded clips are kept.
+CLIP_CACHE_FOLDER = "clips"
 #: Settings key of the car's delivery date (ISO 8601), the start of ownership.
 DELIVERY_DATE_KEY = "vehicle.delivery_date"
 #: Closed trips whose start and end places make up the usual area.
@@ -49,6 +52,7 @@ class Community:
         profile: VehicleProfile,
         *,
         content_dir: Path = assets.CONTENT_DIR,
+        clip_dirs: list[Path] | None = None,
         sink: FeedbackSink | None = None,
         clock: Callable[[], datetime] = local_now,
     ) -> None:
@@ -74,6 +78,9 @@ class Community:
         self.clubs = ClubBoard(self.source, self.rsvps, clock)
         self.service = ServiceAdvisor(self.source, profile.name)
         self.ratings = Ratings(self.source, profile.name)
+        if clip_dirs is None:
+            clip_dirs = [assets.CLIPS_DIR, clip_cache_dir(store)]
+        self.clips = ClipLibrary(self.source, clip_dirs)
 
     def reload(self) -> None:
         """Read all content again, as after a sync client filled the cache."""
@@ -81,6 +88,7 @@ class Community:
         self.clubs.reload()
         self.service.reload()
         self.ratings.reload()
+        self.clips.reload()
 
     # -- tips ------------------------------------------------------------
 
@@ -191,3 +199,11 @@ class Community:
 
     def points_balance(self) -> int:
         return self.points.balance()
+
+    def clip_rows(self, snapshot: Snapshot, language: str) -> list[ClipRow]:
+        return self.clips.rows(moving=snapshot.moving, language=language)
+
+
+def clip_cache_dir(store: Store) -> Path:
+    """Return the folder for clips downloaded from the platform, beside the database."""
+    return store.path.parent / CLIP_CACHE_FOLDER

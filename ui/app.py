@@ -29,6 +29,7 @@ from headunit.display import pixels_per_dp
 from headunit.restrictions import SCREENS
 from ui.account import AccountStore
 from ui.community import TipListModel
+from ui.community_store import CommunityStore
 from ui.shell import ShellStore
 from ui.stores import DriveStore, TripListModel
 
@@ -121,8 +122,10 @@ class FramePump(QObject):
         tip_model: TipListModel,
         parent: QObject | None = None,
         account: AccountStore | None = None,
+        community: CommunityStore | None = None,
     ) -> None:
         super().__init__(parent)
+        self._community = community
         self._headunit = headunit
         self._shell = shell
         self._account = account
@@ -166,6 +169,8 @@ class FramePump(QObject):
             self._drive_store.apply(snapshot, now, bus_lost=self._shell.busLost)
             self._trip_model.refresh(self._headunit.trips_version, snapshot.moving)
             self._tip_model.refresh(snapshot.moving)
+            if self._community is not None:
+                self._community.refresh(snapshot)
         except Exception as error:
             # The screen keeps its last values, and the next frame tries again.
             kind = type(error).__name__
@@ -190,6 +195,7 @@ class LoadedUi:
     tip_model: TipListModel
     pump: FramePump
     account: AccountStore
+    community: CommunityStore | None = None
     headunit: Any = None
     #: Whether a saved language replaces the one the UI started with.
     saved_language_wins: bool = True
@@ -215,6 +221,8 @@ class LoadedUi:
         self.trip_model.attach(headunit)
         self.tip_model.attach(headunit)
         self.account.attach(headunit)
+        if self.community is not None:
+            self.community.attach(headunit)
         self.pump.attach(headunit)
         self.pump.tick()
 
@@ -275,15 +283,18 @@ def load_ui(
     trip_model = TripListModel(None, language)
     tip_model = TipListModel(None, language)
     account = AccountStore(language)
+    community = CommunityStore(language)
     shell.showScreen(screen)
-    pump = FramePump(None, shell, drive_store, trip_model, tip_model, account=account)
+    pump = FramePump(
+        None, shell, drive_store, trip_model, tip_model, account=account, community=community
+    )
 
     def on_language(new_language: str) -> None:
         if translations is not None:
             translations.switch(new_language)
         else:
             QLocale.setDefault(QLocale(new_language))
-        for store in (drive_store, trip_model, tip_model, account):
+        for store in (drive_store, trip_model, tip_model, account, community):
             store.set_language(new_language)
         pump.tick()
 
@@ -310,6 +321,7 @@ def load_ui(
             "tripModel": trip_model,
             "tipModel": tip_model,
             "account": account,
+            "community": community,
             "asynchronousScreens": asynchronous_screens,
             "width": width,
             "height": height,
@@ -325,10 +337,11 @@ def load_ui(
         shiboken6.delete(engine)
         return None
     ui = LoadedUi(
-        engine, roots[0], shell, drive_store, trip_model, tip_model, pump, account
+        engine, roots[0], shell, drive_store, trip_model, tip_model, pump, account,
+        community,
     )
     # The stores must live as long as the engine that binds to them.
-    for child in (shell, drive_store, trip_model, tip_model, pump, account):
+    for child in (shell, drive_store, trip_model, tip_model, pump, account, community):
         child.setParent(engine)
     if headunit is not None:
         ui.attach(headunit)

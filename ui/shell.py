@@ -39,7 +39,11 @@ QML_IMPORT_MAJOR_VERSION = 1
 
 LANGUAGES = ("zh_CN", "en")
 #: Sections opened from a screen, one level below it.
-SECTIONS = {"settings": ("about", "pairing", "sharing", "syncStatus")}
+SECTIONS = {
+    "settings": ("about", "pairing", "sharing", "syncStatus"),
+    # An event's detail and the clip player of the community screen.
+    "community": ("event", "clip"),
+}
 #: VSS paths the day and night switch reads.
 _DAY_NIGHT_PATHS = (vss.LIGHT_INTENSITY, vss.LOW_BEAM_ON, vss.LATITUDE, vss.LONGITUDE)
 

@@ -63,57 +63,57 @@
         <translation>未与账户配对，因此不发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="225"/>
+        <location filename="../account.py" line="216"/>
         <source>Mobile data this month: %1 of %2 MB</source>
         <translation>本月移动数据：%1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../account.py" line="229"/>
+        <location filename="../account.py" line="220"/>
         <source>(budget used up: full traces wait for next month)</source>
         <translation>（流量已用完：完整轨迹下月再传）</translation>
     </message>
     <message>
-        <location filename="../account.py" line="238"/>
+        <location filename="../account.py" line="229"/>
         <source>Hidden places: %1</source>
         <translation>隐藏地点：%1 个</translation>
     </message>
     <message>
-        <location filename="../account.py" line="268"/>
+        <location filename="../account.py" line="259"/>
         <source>Waiting to be sent: %1</source>
         <translation>等待发送：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="271"/>
+        <location filename="../account.py" line="262"/>
         <source>Last sync: never</source>
         <translation>上次同步：从未</translation>
     </message>
     <message>
-        <location filename="../account.py" line="274"/>
+        <location filename="../account.py" line="265"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="277"/>
+        <location filename="../account.py" line="268"/>
         <source>Last error: %1</source>
         <translation>上次错误：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="279"/>
+        <location filename="../account.py" line="270"/>
         <source>Last error: none</source>
         <translation>上次错误：无</translation>
     </message>
     <message>
-        <location filename="../account.py" line="283"/>
+        <location filename="../account.py" line="274"/>
         <source>Next try: %1</source>
         <translation>下次尝试：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="390"/>
+        <location filename="../account.py" line="381"/>
         <source>Signed out. Nothing more is sent.</source>
         <translation>已退出登录，不再发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="395"/>
+        <location filename="../account.py" line="386"/>
         <source>Your data is deleted here and will be erased on the platform.</source>
         <translation>您的数据已在车机上删除，平台上的数据也将被清除。</translation>
     </message>
@@ -121,38 +121,157 @@
 <context>
     <name>AuthorRole</name>
     <message>
-        <location filename="../stores.py" line="73"/>
+        <location filename="../stores.py" line="72"/>
         <source>Experienced owner</source>
         <extracomment>How often the best tip is chosen again while nothing else changes, in seconds. Choosing once a display frame would let the card flicker between tips. Trips listed while parked, newest first. Font families in order of preference. A CJK font comes first because Latin fonts have no Chinese glyphs, while these CJK fonts also cover Latin text and digits.</extracomment>
         <translation>资深车主</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="75"/>
+        <location filename="../stores.py" line="74"/>
         <source>Club president</source>
         <translation>车友会会长</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="77"/>
+        <location filename="../stores.py" line="76"/>
         <source>Workshop</source>
         <translation>维修店</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="78"/>
+        <location filename="../stores.py" line="77"/>
         <source>Owner</source>
         <translation>车主</translation>
     </message>
 </context>
 <context>
+    <name>ClipPlayerView</name>
+    <message>
+        <location filename="../qml/ClipPlayerView.qml" line="37"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClipPlayerView.qml" line="56"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClipPlayerView.qml" line="57"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+</context>
+<context>
+    <name>ClipsSection</name>
+    <message>
+        <location filename="../qml/ClipsSection.qml" line="23"/>
+        <source>Clips from owners</source>
+        <translation>车主短片</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClipsSection.qml" line="24"/>
+        <source>Clips play when the car is parked</source>
+        <translation>停车后才能播放短片</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClipsSection.qml" line="97"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+</context>
+<context>
+    <name>ClubsSection</name>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="25"/>
+        <source>Club events nearby</source>
+        <translation>附近的车友会活动</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="114"/>
+        <source>You are going</source>
+        <translation>你已报名</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="140"/>
+        <source>No club events near the car or where it usually drives</source>
+        <translation>车辆附近和常去的地方暂无车友会活动</translation>
+    </message>
+</context>
+<context>
+    <name>Community</name>
+    <message>
+        <location filename="../community_store.py" line="395"/>
+        <location filename="../community_store.py" line="557"/>
+        <source>%1 km</source>
+        <extracomment>Sections of the community screen, in the order of its tab bar. Positions are rounded to this many decimal places (about 1 km) before they decide whether the list of events is built again.</extracomment>
+        <translation>%1 公里</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="443"/>
+        <source>Owners paid %1 to %2 %3, usually %4</source>
+        <translation>车主花费 %1 至 %2 %3，通常为 %4</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="460"/>
+        <source>%n owners reported this code</source>
+        <translation>%n 位车主报告过此故障码</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="484"/>
+        <source>Satisfaction %1 of 100 from %n ratings</source>
+        <translation>满意度 %1 分（满分 100），来自 %n 条评分</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="499"/>
+        <source>Most owners: %1 to %2 %3</source>
+        <translation>多数车主：%1 至 %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="508"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="547"/>
+        <source>%n going</source>
+        <translation>%n 人报名</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="548"/>
+        <source>%n of %1 places taken</source>
+        <translation>已报名 %n 人，共 %1 个名额</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="553"/>
+        <source>%1 stars from %n ratings</source>
+        <translation>%1 星，%n 条评分</translation>
+    </message>
+</context>
+<context>
     <name>CommunityScreen</name>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="29"/>
-        <source>Tips from owners</source>
-        <translation>车主经验</translation>
+        <location filename="../qml/CommunityScreen.qml" line="60"/>
+        <source>Tips</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="61"/>
+        <source>Clubs</source>
+        <translation>车友会</translation>
+    </message>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="62"/>
+        <source>Service</source>
+        <translation>维修</translation>
     </message>
     <message>
         <location filename="../qml/CommunityScreen.qml" line="63"/>
-        <source>Community tips can be read when the car is parked</source>
-        <translation>停车后可以阅读车主经验</translation>
+        <source>Ratings</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="64"/>
+        <source>Clips</source>
+        <translation>短片</translation>
     </message>
 </context>
 <context>
@@ -173,76 +292,99 @@
 <context>
     <name>DriveScreen</name>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="107"/>
+        <location filename="../qml/DriveScreen.qml" line="132"/>
         <source>No speed signal</source>
         <translation>无车速信号</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="51"/>
+        <location filename="../qml/DriveScreen.qml" line="53"/>
         <source>Vehicle bus lost: readings are not current</source>
         <translation>车辆总线已断开：数值不是最新的</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="169"/>
+        <location filename="../qml/DriveScreen.qml" line="194"/>
         <source>Battery</source>
         <translation>电量</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="171"/>
-        <location filename="../qml/DriveScreen.qml" line="185"/>
+        <location filename="../qml/DriveScreen.qml" line="196"/>
+        <location filename="../qml/DriveScreen.qml" line="210"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="182"/>
+        <location filename="../qml/DriveScreen.qml" line="207"/>
         <source>Fuel</source>
         <translation>油量</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="196"/>
+        <location filename="../qml/DriveScreen.qml" line="221"/>
         <source>Range</source>
         <translation>续航</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="224"/>
+        <location filename="../qml/DriveScreen.qml" line="249"/>
         <source>Engine speed</source>
         <translation>发动机转速</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="227"/>
+        <location filename="../qml/DriveScreen.qml" line="252"/>
         <source>rpm</source>
         <translation>转/分</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="238"/>
+        <location filename="../qml/DriveScreen.qml" line="263"/>
         <source>Coolant</source>
         <translation>冷却液</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="252"/>
+        <location filename="../qml/DriveScreen.qml" line="277"/>
         <source>12 V battery</source>
         <translation>12 V 电瓶</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="255"/>
+        <location filename="../qml/DriveScreen.qml" line="280"/>
         <source>V</source>
         <translation>V</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="210"/>
+        <location filename="../qml/DriveScreen.qml" line="235"/>
         <source>Power</source>
         <translation>功率</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="213"/>
+        <location filename="../qml/DriveScreen.qml" line="238"/>
         <source>kW</source>
         <translation>kW</translation>
     </message>
 </context>
 <context>
+    <name>EventDetailView</name>
+    <message>
+        <location filename="../qml/EventDetailView.qml" line="34"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../qml/EventDetailView.qml" line="91"/>
+        <source>Organiser: %1</source>
+        <translation>组织者：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/EventDetailView.qml" line="130"/>
+        <source>I&apos;m going</source>
+        <translation>我要参加</translation>
+    </message>
+    <message>
+        <location filename="../qml/EventDetailView.qml" line="140"/>
+        <source>Not going</source>
+        <translation>不参加</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="26"/>
+        <location filename="../qml/Main.qml" line="27"/>
         <source>Head unit</source>
         <translation>车机</translation>
     </message>
@@ -356,6 +498,39 @@
     </message>
 </context>
 <context>
+    <name>RatingsSection</name>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="19"/>
+        <source>Owners&apos; satisfaction</source>
+        <translation>车主满意度</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="32"/>
+        <source>No ratings for this model yet</source>
+        <translation>这款车型还没有评分</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="40"/>
+        <source>Your last trip</source>
+        <translation>你的上一次行程</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="54"/>
+        <source>After a trip of a few kilometres, its consumption is compared here</source>
+        <translation>行驶几公里后，这里会对比本次行程的能耗</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="76"/>
+        <source>Uses less</source>
+        <translation>更省</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="94"/>
+        <source>Uses more</source>
+        <translation>更费</translation>
+    </message>
+</context>
+<context>
     <name>Readout</name>
     <message>
         <location filename="../qml/Readout.qml" line="56"/>
@@ -372,24 +547,57 @@
     </message>
 </context>
 <context>
+    <name>ServiceSection</name>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="29"/>
+        <source>No trouble codes with owners&apos; experience</source>
+        <translation>当前没有车主分享过经验的故障码</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="77"/>
+        <source>Typical cause: %1</source>
+        <translation>常见原因：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="86"/>
+        <source>Usual fix: %1</source>
+        <translation>常见修法：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="123"/>
+        <source>Warning: %1</source>
+        <translation>注意：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="135"/>
+        <source>Rated workshops nearby</source>
+        <translation>附近有评分的维修店</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="161"/>
+        <source>Recommended by owners</source>
+        <translation>车主推荐</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
-        <location filename="../shell.py" line="106"/>
+        <location filename="../shell.py" line="102"/>
         <source>Chosen by the light sensor</source>
         <translation>由光线传感器决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="108"/>
+        <location filename="../shell.py" line="104"/>
         <source>Chosen by the headlights</source>
         <translation>由大灯决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="110"/>
+        <location filename="../shell.py" line="106"/>
         <source>Chosen by sunrise and sunset</source>
         <translation>按日出日落决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="111"/>
+        <location filename="../shell.py" line="107"/>
         <source>Chosen by the driver</source>
         <translation>由驾驶员选择</translation>
     </message>
@@ -523,73 +731,73 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../shell.py" line="69"/>
+        <location filename="../shell.py" line="65"/>
         <source>Vehicle connected</source>
         <extracomment>Sections opened from a screen, one level below it. VSS paths the day and night switch reads.</extracomment>
         <translation>车辆已连接</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="71"/>
+        <location filename="../shell.py" line="67"/>
         <source>Waiting for vehicle</source>
         <translation>等待车辆数据</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="73"/>
+        <location filename="../shell.py" line="69"/>
         <source>Vehicle bus lost</source>
         <translation>车辆总线已断开</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="74"/>
+        <location filename="../shell.py" line="70"/>
         <source>No vehicle bus</source>
         <translation>未连接车辆总线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="80"/>
+        <location filename="../shell.py" line="76"/>
         <source>GPS fix</source>
         <translation>GPS 已定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="82"/>
+        <location filename="../shell.py" line="78"/>
         <source>GPS no fix</source>
         <translation>GPS 未定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="83"/>
+        <location filename="../shell.py" line="79"/>
         <source>No GPS</source>
         <translation>无 GPS</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="89"/>
+        <location filename="../shell.py" line="85"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="91"/>
+        <location filename="../shell.py" line="87"/>
         <source>%n to sync</source>
         <translation>%n 项待同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="93"/>
+        <location filename="../shell.py" line="89"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="95"/>
+        <location filename="../shell.py" line="91"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="97"/>
+        <location filename="../shell.py" line="93"/>
         <source>Server busy, retrying</source>
         <translation>服务器繁忙，稍后重试</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="99"/>
+        <location filename="../shell.py" line="95"/>
         <source>Sync error</source>
         <translation>同步出错</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="100"/>
+        <location filename="../shell.py" line="96"/>
         <source>Sync not set up</source>
         <translation>未设置同步</translation>
     </message>
@@ -634,56 +842,101 @@
 </context>
 <context>
     <name>TipRow</name>
+    <message numerus="yes">
+        <location filename="../qml/TipRow.qml" line="70"/>
+        <source>%n helpful votes on their tips</source>
+        <translation>
+            <numerusform>其提示获 %n 次有用</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../qml/TipRow.qml" line="116"/>
+        <location filename="../qml/TipRow.qml" line="109"/>
         <source>Helpful %1</source>
         <translation>有用 %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipRow.qml" line="118"/>
+        <source>Not helpful</source>
+        <translation>没用</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipRow.qml" line="127"/>
+        <source>Saved</source>
+        <translation>已收藏</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipRow.qml" line="127"/>
+        <source>Later</source>
+        <translation>稍后看</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipRow.qml" line="136"/>
+        <source>No longer true</source>
+        <translation>已过时</translation>
+    </message>
+</context>
+<context>
+    <name>TipsSection</name>
+    <message>
+        <location filename="../qml/TipsSection.qml" line="30"/>
+        <source>Tips from owners</source>
+        <translation>车主提示</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipsSection.qml" line="39"/>
+        <source>My points: %1</source>
+        <translation>我的积分：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipsSection.qml" line="76"/>
+        <source>Community tips can be read when the car is parked</source>
+        <translation>停车后可阅读社区提示</translation>
     </message>
 </context>
 <context>
     <name>TripListModel</name>
     <message>
-        <location filename="../stores.py" line="655"/>
+        <location filename="../stores.py" line="654"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="659"/>
+        <location filename="../stores.py" line="658"/>
         <source>%1 L</source>
         <translation>%1 升</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="664"/>
+        <location filename="../stores.py" line="663"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="665"/>
+        <location filename="../stores.py" line="664"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="667"/>
+        <location filename="../stores.py" line="666"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="668"/>
+        <location filename="../stores.py" line="667"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="685"/>
+        <location filename="../stores.py" line="684"/>
         <source>%n s</source>
         <translation>%n 秒</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="688"/>
+        <location filename="../stores.py" line="687"/>
         <source>%n min</source>
         <translation>%n 分钟</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="690"/>
+        <location filename="../stores.py" line="689"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
@@ -734,23 +987,23 @@
 <context>
     <name>Units</name>
     <message>
-        <location filename="../stores.py" line="386"/>
+        <location filename="../stores.py" line="385"/>
         <source>mph</source>
         <extracomment>Values of the drive store before the first snapshot: every reading is stale and no signal counts as provided until the profile is read.</extracomment>
         <translation>英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="387"/>
+        <location filename="../stores.py" line="386"/>
         <source>mi</source>
         <translation>英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="390"/>
+        <location filename="../stores.py" line="389"/>
         <source>km/h</source>
         <translation>km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="391"/>
+        <location filename="../stores.py" line="390"/>
         <source>km</source>
         <translation>km</translation>
     </message>

@@ -15,6 +15,7 @@ Window {
     required property TripListModel tripModel
     required property TipListModel tipModel
     required property AccountStore account
+    required property CommunityStore community
     // True in the running app: screens are built in the background, so the
     // shell reaches the screen first. Tests build them at once.
     required property bool asynchronousScreens
@@ -91,6 +92,7 @@ Window {
         DriveScreen {
             shell: root.shell
             driveStore: root.driveStore
+            serviceNotice: root.community.serviceNotice
         }
     }
 
@@ -107,6 +109,8 @@ Window {
 
         CommunityScreen {
             tipModel: root.tipModel
+            community: root.community
+            shell: root.shell
         }
     }
 
