@@ -61,11 +61,30 @@ FORBIDDEN_WHILE_MOVING = (
     "sharingSection",
     "syncStatusButton",
     "syncStatusSection",
+    # Community: an event's detail, the service report, the clip player.
+    "eventDetail",
+    "serviceReport",
+    "clipPlayerView",
+    "clipVideo",
+    "clipPlayButton",
 )
 #: Sections rendered as views of their own, named "screen.section". While
 #: moving the policy refuses to open them, so the screen itself is shown.
-SECTION_VIEWS = ("settings.pairing", "settings.sharing", "settings.syncStatus")
-VIEWS = SCREENS + SECTION_VIEWS
+SECTION_VIEWS = (
+    "settings.pairing",
+    "settings.sharing",
+    "settings.syncStatus",
+    "community.event",
+    "community.clip",
+)
+#: Tabs of a screen, named "screen+tab"; the plain screen shows its first tab.
+TAB_VIEWS = ("community+clubs", "community+service", "community+ratings", "community+clips")
+VIEWS = SCREENS + TAB_VIEWS + SECTION_VIEWS
+#: Where the gallery's car stands, near West Lake in Hangzhou, where the
+#: bundled club events and workshops are.
+GALLERY_POSITION = (30.25, 120.15)
+#: A trouble code present in the gallery, with owners' experience bundled.
+GALLERY_DTC = "P0A80"
 #: Colours that cover fewer pixels than this in a text's box are taken for
 #: anti-aliasing noise, not ink.
 MIN_INK_PIXELS = 3
@@ -296,6 +315,9 @@ def push(headunit: Any, t: float, **values: Any) -> None:
         "power_w": vss.BATTERY_POWER,
         "gear": vss.SELECTED_GEAR,
         "temperature": vss.OUTSIDE_TEMPERATURE,
+        "latitude": vss.LATITUDE,
+        "longitude": vss.LONGITUDE,
+        "dtcs": vss.DTC_LIST,
     }
     headunit.state.update(
         [SignalUpdate(paths[name], value, t) for name, value in values.items()]
@@ -339,6 +361,9 @@ class Scene:
     def set_state(self, state: str) -> None:
         """Push a fresh reading of every signal, parked or moving at 62 km/h."""
         self.t += 1.0
+        latitude, longitude = GALLERY_POSITION
+        push(self.headunit, self.t, latitude=latitude, longitude=longitude,
+             dtcs=[GALLERY_DTC])
         if state == "moving":
             # Moving needs two readings: the hysteresis starts from parked.
             push(self.headunit, self.t, speed=62.0, gear=vss.GEAR_DRIVE)
@@ -415,13 +440,19 @@ def sweep(
 
 
 def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -> None:
-    screen, _, section = finding.screen.partition(".")
+    view, _, tab = finding.screen.partition("+")
+    screen, _, section = view.partition(".")
     ui.shell.showScreen(screen)
+    if screen == "community":
+        ui.community.showTab(tab or _COMMUNITY_SECTION_TABS.get(section, "tips"))
     if section:
         # Sections open only while parked; the moving state then closes them.
         scene.set_state("parked")
         ui.pump.tick()
+        _prepare_section(ui, screen, section)
         ui.shell.openSection(section)
+        if section == "clip":
+            _wait_for_clip(ui)
     # Keep the readings fresh: the state's clock runs on while rendering.
     scene.set_state(finding.state)
     for _ in range(2):
@@ -448,6 +479,47 @@ def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -
         path = out_dir / f"{finding.name}.png"
         image.save(str(path), "PNG")
         finding.png = path.name
+
+
+#: The community tab that a section of the community screen opens from.
+_COMMUNITY_SECTION_TABS = {"event": "clubs", "clip": "clips"}
+
+
+def _prepare_section(ui: Any, screen: str, section: str) -> None:
+    """Choose the first event or clip, as a tap on its row would."""
+    if screen != "community":
+        return
+    if section == "event":
+        rows = ui.community.event_model.rows
+        if rows:
+            ui.community.selectEvent(rows[0]["eventId"])
+    elif section == "clip":
+        rows = ui.community.clip_model.rows
+        if rows:
+            ui.community.selectClip(rows[0]["clipId"])
+
+
+def _wait_for_clip(ui: Any, timeout_s: float = 5.0) -> None:
+    """Wait until the clip player has opened its file, so closing it cancels nothing.
+
+    Qt Multimedia warns when a file is closed while it is still being
+    opened, which a real driver may cause but the sweep should not.
+    """
+    import time
+
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    # The newest player: one of a screen just left may await deletion.
+    players = ui.window.findChildren(QMediaPlayer, "clipPlayer")
+    player = players[-1] if players else None
+    deadline = time.monotonic() + timeout_s
+    waiting = (QMediaPlayer.MediaStatus.NoMedia, QMediaPlayer.MediaStatus.LoadingMedia)
+    while player is not None and time.monotonic() < deadline:
+        QGuiApplication.processEvents()
+        if player.mediaStatus() not in waiting:
+            return
+        time.sleep(0.01)
+    logger.warning("the clip player did not open its file within %.1f s", timeout_s)
 
 
 def write_index(out_dir: Path, findings: list[Finding]) -> Path:

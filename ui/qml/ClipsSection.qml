@@ -92,7 +92,7 @@ ColumnLayout {
                 ActionButton {
                     id: playButton
 
-                    objectName: "clipPlayButton" + clipRow.index
+                    objectName: "clipPlayButton"
                     visible: clipRow.playable
                     label: qsTr("Play")
                     onActivated: root.clipChosen(clipRow.clipId)

@@ -104,10 +104,12 @@ ColumnLayout {
                     color: Theme.secondaryText
                 }
 
+                // Left out while moving, so the rows fit without scrolling.
                 UiText {
                     id: organiserText
 
                     Layout.fillWidth: true
+                    visible: !root.community.moving
                     elide: Text.ElideRight
                     textFormat: Text.PlainText
                     text: eventRow.organiser + " · " + eventRow.attendees

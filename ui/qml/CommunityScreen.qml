@@ -25,7 +25,13 @@ Item {
         id: clipPlayer
 
         objectName: "clipPlayer"
-        source: root.community.clipSource
+        // Loaded only while the player view is open, so other views decode nothing.
+        source: clipView.active ? root.community.clipSource : ""
+        // Opening the player view starts the clip.
+        onSourceChanged: {
+            if (source.toString() !== "")
+                play()
+        }
         videoOutput: clipView.item ? clipView.item.videoOutput : null
     }
 
@@ -170,10 +176,8 @@ Item {
         ClipsSection {
             community: root.community
             onClipChosen: clipId => {
-                if (root.community.selectClip(clipId)) {
+                if (root.community.selectClip(clipId))
                     root.shell.openSection("clip")
-                    clipPlayer.play()
-                }
             }
         }
     }
