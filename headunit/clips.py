@@ -11,7 +11,6 @@ follows them.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,16 +19,13 @@ from typing import Any, Iterable
 from headunit import content
 from headunit.content import ContentError
 from headunit.restrictions import restrictions_for, shorten
+from sync.community import CLIP_FILE_NAME, MAX_CLIP_BYTES
 
 logger = logging.getLogger(__name__)
 
 MAX_TITLE_CHARS = 60
 #: Longest clip offered, in seconds: the screen is for short how-to clips.
 MAX_CLIP_S = 180.0
-#: Largest clip file accepted, in bytes.
-MAX_CLIP_BYTES = 20 * 1024 * 1024
-#: A clip's file name: one plain name with a video extension, never a path.
-_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}\.(mp4|webm|mkv)")
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ class ClipRow:
 
 def is_clip_file_name(name: str) -> bool:
     """Return whether ``name`` is an acceptable clip file name (no folders)."""
-    return bool(_FILE_NAME.fullmatch(name))
+    return bool(CLIP_FILE_NAME.fullmatch(name))
 
 
 def parse_clip(item: dict[str, Any]) -> Clip:

@@ -24,15 +24,19 @@ from headunit.service import ServiceAdvisor, ServiceView
 from headunit.state import Snapshot
 from headunit.tips import load_tips, position_of
 from headunit.tips_engine import CarInfo, TipCard, TipsEngine, local_now
-from sync.community import ContentCache, FeedbackQueue, FeedbackSink, PointsLedger
+from sync.community import (
+    ContentCache,
+    FeedbackQueue,
+    FeedbackSink,
+    PointsLedger,
+    clip_cache_dir,
+)
 from sync.store import Store
 from sync.triplog import TripSummary
 from vehicle.profile import VehicleProfile
 
 logger = logging.getLogger(__name__)
 
-#: Folder beside the database where downloaded clips are kept.
-CLIP_CACHE_FOLDER = "clips"
 #: Settings key of the car's delivery date (ISO 8601), the start of ownership.
 DELIVERY_DATE_KEY = "vehicle.delivery_date"
 #: Closed trips whose start and end places make up the usual area.
@@ -81,6 +85,7 @@ class Community:
         if clip_dirs is None:
             clip_dirs = [assets.CLIPS_DIR, clip_cache_dir(store)]
         self.clips = ClipLibrary(self.source, clip_dirs)
+        self._cache_marker = self._cache_state()
 
     def reload(self) -> None:
         """Read all content again, as after a sync client filled the cache."""
@@ -89,6 +94,21 @@ class Community:
         self.service.reload()
         self.ratings.reload()
         self.clips.reload()
+
+    def reload_if_changed(self) -> bool:
+        """Reload when a sync client stored content since the last read; return whether."""
+        marker = self._cache_state()
+        if marker == self._cache_marker:
+            return False
+        self._cache_marker = marker
+        self.reload()
+        return True
+
+    def _cache_state(self) -> tuple[int, float | None]:
+        rows = self.store.query(
+            "select count(*) as items, max(stored_at) as latest from content_cache"
+        )
+        return rows[0]["items"], rows[0]["latest"]
 
     # -- tips ------------------------------------------------------------
 
@@ -202,8 +222,3 @@ class Community:
 
     def clip_rows(self, snapshot: Snapshot, language: str) -> list[ClipRow]:
         return self.clips.rows(moving=snapshot.moving, language=language)
-
-
-def clip_cache_dir(store: Store) -> Path:
-    """Return the folder for clips downloaded from the platform, beside the database."""
-    return store.path.parent / CLIP_CACHE_FOLDER

@@ -226,6 +226,7 @@ def test_service_notice_while_moving(shown, headunit, qtbot):
     assert gallery.is_shown(notice)
     assert "P0A80" in notice.property("text")
     assert len(shown.community.serviceNotice) <= 40
+    assert not shown.community.serviceNotice.endswith("…")
 
 
 def test_drive_screen_shows_service_notice(shown, headunit):

@@ -11,6 +11,7 @@ shows them as plain text.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,8 @@ QML_IMPORT_MAJOR_VERSION = 1
 
 #: Sections of the community screen, in the order of its tab bar.
 TABS = ("tips", "clubs", "service", "ratings", "clips")
+#: Seconds between checks for content a sync pass stored.
+CONTENT_CHECK_S = 2.0
 #: Positions are rounded to this many decimal places (about 1 km) before
 #: they decide whether the list of events is built again.
 POSITION_DECIMALS = 2
@@ -226,6 +229,7 @@ class CommunityStore(QObject):
         self._language = language
         self._snapshot: Any = None
         self._loaded: tuple[Any, ...] | None = None
+        self._content_checked_at = 0.0
         self.event_model = RowListModel(
             (
                 "eventId",
@@ -337,6 +341,11 @@ class CommunityStore(QObject):
         self._fill_clip_source()
         if self._headunit is None:
             return False
+        now = time.monotonic()
+        if now - self._content_checked_at >= CONTENT_CHECK_S:
+            self._content_checked_at = now
+            if self._headunit.community.reload_if_changed():
+                self._loaded = None
         key = self._key(snapshot)
         if key == self._loaded:
             return False
