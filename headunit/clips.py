@@ -24,7 +24,7 @@ from sync.community import CLIP_FILE_NAME, MAX_CLIP_BYTES
 logger = logging.getLogger(__name__)
 
 MAX_TITLE_CHARS = 60
-#: Longest clip offered, in seconds: the screen is for short how-to clips.
+#: Maximum clip length offered, in seconds: the screen is for short how-to clips.
 MAX_CLIP_S = 180.0
 
 

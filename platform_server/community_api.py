@@ -158,11 +158,11 @@ def router(
         model: Annotated[str, Path(min_length=1, max_length=100)],
     ) -> ItemList:
         """Owners' experience with trouble codes on ``model``, or on any model."""
-        wanted = model.strip().casefold()
+        requested_model = model.strip().casefold()
         items = [
             item
             for item, models in _rows_with_models(engine, "dtc_experiences")
-            if not models or wanted in models
+            if not models or requested_model in models
         ]
         return ItemList(items=items)
 

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class CommunityPull:
-    """What one pull stored."""
+    """Counts of the items, clip files and points entries one pull stored."""
 
     items: int = 0
     clips_downloaded: int = 0
@@ -101,6 +101,7 @@ def download_clip(client: PlatformClient, clip: Any, clip_dir: Path) -> bool:
         logger.debug("clip %r not downloaded: file %r is not a plain video file name",
                      clip["id"], name)
         return False
+
     digest = clip.get("sha256")
     target = clip_dir / name
     if target.is_file() and (digest is None or _sha256(target) == digest):
@@ -110,10 +111,12 @@ def download_clip(client: PlatformClient, clip: Any, clip_dir: Path) -> bool:
     except RejectedError as error:
         logger.warning("skipped clip %r: download rejected (%s)", clip["id"], error)
         return False
+
     if digest is not None and hashlib.sha256(data).hexdigest() != digest:
         logger.warning("skipped clip %r: its file does not match the SHA-256 listed",
                        clip["id"])
         return False
+
     clip_dir.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     with open(partial, "wb") as file:

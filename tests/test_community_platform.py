@@ -28,7 +28,7 @@ from tests.community_helpers import snapshot
 from tests.platform_fixtures import Platform, any_platform, platform, postgres_url  # noqa: F401
 from vehicle.profile import load_profile
 
-#: Near West Lake, Hangzhou, where the car stands.
+#: Near West Lake, Hangzhou: the car's position.
 CAR = (30.2571, 120.1423)
 MODEL = "Aurora E5"
 CLIP_BYTES = (assets.CLIPS_DIR / "demo-charging-port.mp4").read_bytes()

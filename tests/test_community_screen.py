@@ -1,6 +1,6 @@
 """The community screen's sections through the real QML UI and head unit.
 
-A demo head unit stands near West Lake with a trouble code present, so
+A demo head unit is parked near West Lake with a trouble code present, so
 the bundled club events, workshops and owners' experience apply. Each
 test switches sections, taps or calls the store's slots, and checks the
 scene, the stored feedback and, for clips, Qt Multimedia's MediaPlayer.

@@ -2,8 +2,8 @@
 
 ``CommunityStore`` copies what ``HeadUnit.community`` returns into QML
 properties and list models. The back end applies the driving restrictions
-(row counts, text lengths, what needs the car parked); this store only
-reads them through ``headunit.restrictions`` and never adds limits of its
+(row counts, text lengths, what needs the car parked). This store only
+reads them through ``headunit.restrictions`` and adds no limits of its
 own. Content strings arrive cleaned and capped by the back end, and QML
 shows them as plain text.
 """
@@ -211,7 +211,7 @@ class CommunityStore(QObject):
         str, "eventDescription", "The event's description."
     )
     eventRsvpChanged, eventRsvp = notifying_property(
-        str, "eventRsvp", 'The owner\'s answer: "going", "not_going" or "".'
+        str, "eventRsvp", 'The owner\'s RSVP: "going", "not_going" or "".'
     )
     eventCanRsvpChanged, eventCanRsvp = notifying_property(
         bool, "eventCanRsvp", "An RSVP may be given now (parked, event not over)."
@@ -303,7 +303,7 @@ class CommunityStore(QObject):
 
     @Slot(bool)
     def rsvp(self, going: bool) -> None:
-        """Answer the event on show; queued for upload through the back end's outbox."""
+        """Store the owner's RSVP to the event on show; the back end queues it for upload."""
         if self._headunit is None or not self.eventId or self._snapshot is None:
             return
         try:
@@ -443,10 +443,12 @@ class CommunityStore(QObject):
             self.workshop_model.replace([])
             return
         self._set("serviceNotice", view.notice)
+
         if not view.reports:
             self._set("hasService", False)
             self.workshop_model.replace([])
             return
+
         report = view.reports[0]
         locale = QLocale()
         cost = QCoreApplication.translate("Community", "Owners paid %1 to %2 %3, usually %4")
@@ -460,6 +462,7 @@ class CommunityStore(QObject):
             start=1,
         ):
             cost = cost.replace(f"%{number}", value)
+
         self._set("serviceCode", report.dtc)
         self._set("serviceTitle", report.title)
         self._set("serviceCause", report.cause)
@@ -470,6 +473,7 @@ class CommunityStore(QObject):
         self._set("serviceReports", reports)
         self._set("serviceWarnings", list(report.warnings))
         self._set("hasService", True)
+
         self.workshop_model.replace(
             [
                 {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Generate the demo clip the head unit bundles: four seconds of ffmpeg's
 # test pattern with a caption, 320x180 at 15 fps, H.264 in MP4 without
-# sound, about 100 kB. The committed file came from this script; run it
+# sound, about 50 kB. The committed file came from this script. Run it
 # again (Debian package ffmpeg) to rebuild it.
 set -eu
 
