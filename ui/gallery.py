@@ -342,6 +342,20 @@ def record_trips(headunit: Any, count: int, parked_timeout_s: float) -> float:
     return t
 
 
+def add_compared_trip(headunit: Any, t: float) -> float:
+    """Store a closed 12 km trip that used 2 kWh, starting at ``t``; return its end.
+
+    The scripted drives are too short to compare with other owners, so the
+    ratings section would never show its sentence and chart without it.
+    """
+    log = headunit.trip_log
+    trip = log.start_trip(headunit.profile.vehicle_id, t)
+    log.add_sample(trip, t, {"distance_m": 0.0, "energy_kwh": 0.0})
+    log.add_sample(trip, t + 900, {"distance_m": 12_000.0, "energy_kwh": 2.0})
+    log.close_trip(trip, t + 900, "parked")
+    return t + 960
+
+
 class Scene:
     """A head unit with recorded trips that can be put parked or moving."""
 
@@ -352,6 +366,7 @@ class Scene:
 
         self.headunit = HeadUnit.demo(db_path, parked_timeout_s=self.PARKED_TIMEOUT_S)
         self.t = record_trips(self.headunit, 5, self.PARKED_TIMEOUT_S)
+        self.t = add_compared_trip(self.headunit, self.t)
         # Switching between parked and moving must not record more trips.
         recorder = self.headunit.recorder
         recorder.settings = replace(
