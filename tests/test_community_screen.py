@@ -180,7 +180,7 @@ def test_event_detail_closes_when_moving(shown, headunit, qtbot):
     assert headunit.community.rsvps.all() == {}
 
 
-def test_clubs_read_cached_events(shown, headunit, qtbot):
+def test_clubs_show_cached_events(shown, headunit, qtbot):
     # No platform is reachable: the list comes from the local cache.
     event = {
         "id": "evt-cached",
@@ -199,9 +199,10 @@ def test_clubs_read_cached_events(shown, headunit, qtbot):
         "organiser": {"name": "Zhou", "role": "owner"},
         "attendees": 3,
     }
+    shown.community.content_check_s = 0.0
     headunit.community.cache.upsert("events", [event])
-    headunit.community.reload()
     open_tab(shown, "clubs", qtbot)
+    shown.pump.tick()
     rows = shown.community.event_model.rows
     assert rows[0]["eventId"] == "evt-cached"
     assert rows[0]["title"] == "Event from the cache"
@@ -302,6 +303,7 @@ def test_tip_rows_show_author_helpfulness(shown):
 def test_points_follow_ledger(shown, headunit):
     from sync.community import PointsEntry
 
+    shown.community.content_check_s = 0.0
     headunit.community.points.add([PointsEntry("p-1", "helpful_tip", 15, None, "2026-12-01")])
     shown.pump.tick()
     assert shown.community.points == 15

@@ -42,7 +42,7 @@ QML_IMPORT_MAJOR_VERSION = 1
 
 #: Sections of the community screen, in the order of its tab bar.
 TABS = ("tips", "clubs", "service", "ratings", "clips")
-#: Seconds between checks for content a sync pass stored.
+#: Seconds between checks for content a sync pass stored and for the points.
 CONTENT_CHECK_S = 2.0
 #: Positions are rounded to this many decimal places (about 1 km) before
 #: they decide whether the list of events is built again.
@@ -230,6 +230,8 @@ class CommunityStore(QObject):
         self._snapshot: Any = None
         self._loaded: tuple[Any, ...] | None = None
         self._content_checked_at = 0.0
+        #: Seconds between checks for new content and points; tests set 0.
+        self.content_check_s = CONTENT_CHECK_S
         self.event_model = RowListModel(
             (
                 "eventId",
@@ -342,10 +344,13 @@ class CommunityStore(QObject):
         if self._headunit is None:
             return False
         now = time.monotonic()
-        if now - self._content_checked_at >= CONTENT_CHECK_S:
+        if now - self._content_checked_at >= self.content_check_s:
+            # Database reads, so every few seconds rather than every frame.
             self._content_checked_at = now
-            if self._headunit.community.reload_if_changed():
+            community = self._headunit.community
+            if community.reload_if_changed():
                 self._loaded = None
+            self._set("points", community.points_balance())
         key = self._key(snapshot)
         if key == self._loaded:
             return False
@@ -368,14 +373,12 @@ class CommunityStore(QObject):
             position,
             self._headunit.trips_version,
             community.tip_feedback.version,
-            community.points_balance(),
         )
 
     def _reload(self) -> None:
         if self._headunit is None or self._snapshot is None:
             return
         try:
-            self._set("points", self._headunit.community.points_balance())
             # The notice also feeds the drive screen, so it follows every tab.
             self._fill_service()
             if self.tab == "clubs":
