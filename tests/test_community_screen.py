@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QtMsgType
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtQml import QQmlEngine, QQmlExpression
 from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QAbstractItemModelTester
 
 from headunit.app import HeadUnit
 from headunit.clips import ClipLibrary, is_clip_file_name
@@ -263,6 +264,22 @@ def test_ratings_compare_last_trip(shown, headunit, qtbot):
     bar = find(shown, "percentileBar")
     expected = shown.community.comparisonPercentile / 100 * (bar.width() - marker.width())
     assert abs(marker.x() - expected) <= 1
+
+
+def test_event_model_passes_model_tester(shown, headunit, qtlog):
+    model = shown.community.event_model
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+    shown.community.showTab("clubs")
+    parked = model.rowCount()
+    set_state(shown, headunit, moving=True)
+    moving = model.rowCount()
+    set_state(shown, headunit, moving=False)
+
+    assert parked > MAX_MOVING_LIST_ITEMS
+    assert moving == MAX_MOVING_LIST_ITEMS
+    assert model.rowCount() == parked
+    warnings = [m.message for m in qtlog.records if m.type != QtMsgType.QtDebugMsg]
+    assert warnings == []
 
 
 # -- tips -------------------------------------------------------------------
