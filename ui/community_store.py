@@ -33,6 +33,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from headunit.feedback import NotWhileMoving
 from headunit.restrictions import restrictions_for
+from headunit.tips import position_of, present_dtcs
 from ui.stores import notifying_property, role_label
 
 logger = logging.getLogger(__name__)
@@ -230,6 +231,7 @@ class CommunityStore(QObject):
         self._snapshot: Any = None
         self._loaded: tuple[Any, ...] | None = None
         self._content_checked_at = 0.0
+        self._failed_kinds: set[str] = set()
         #: Seconds between checks for new content and points; tests set 0.
         self.content_check_s = CONTENT_CHECK_S
         self.event_model = RowListModel(
@@ -359,8 +361,6 @@ class CommunityStore(QObject):
         return True
 
     def _key(self, snapshot: Any) -> tuple[Any, ...]:
-        from headunit.tips import position_of, present_dtcs
-
         position = position_of(snapshot)
         if position is not None:
             position = tuple(round(value, POSITION_DECIMALS) for value in position)
@@ -389,9 +389,17 @@ class CommunityStore(QObject):
                 self._fill_ratings()
             elif self.tab == "clips":
                 self._fill_clips()
-        except Exception:
+        except Exception as error:
             # The section keeps its last content, and the next change tries again.
-            logger.exception("failed to read the community %s section", self.tab)
+            kind = type(error).__name__
+            if kind not in self._failed_kinds:
+                self._failed_kinds.add(kind)
+                logger.exception(
+                    "failed to read the community %s section (%s); later failures "
+                    "of this kind are not logged",
+                    self.tab,
+                    kind,
+                )
 
     # -- sections ----------------------------------------------------------
 
