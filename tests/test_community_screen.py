@@ -147,6 +147,20 @@ def test_clubs_list_nearest_first(shown, qtbot):
     assert find(shown, "eventsList").property("count") == len(rows)
 
 
+def test_clubs_list_soonest_first(shown, qtbot):
+    open_tab(shown, "clubs", qtbot)
+    nearest = [row["eventId"] for row in shown.community.event_model.rows]
+    click(shown, "eventOrderStart", qtbot)
+    soonest = [row["eventId"] for row in shown.community.event_model.rows]
+    starts = [
+        shown.headunit.community.clubs.events[event_id].starts_at for event_id in soonest
+    ]
+    assert shown.community.eventOrder == "start"
+    assert sorted(soonest) == sorted(nearest)
+    assert soonest != nearest
+    assert starts == sorted(starts)
+
+
 def test_clubs_moving_short_and_still(shown, headunit, qtbot):
     open_tab(shown, "clubs", qtbot)
     set_state(shown, headunit, moving=True)

@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from headunit.clubs import BY_DISTANCE, BY_START
 from headunit.feedback import NotWhileMoving
 from headunit.restrictions import restrictions_for
 from headunit.tips import position_of, present_dtcs
@@ -99,6 +100,7 @@ class RowListModel(QAbstractListModel):
 
 _COMMUNITY_DEFAULTS: dict[str, Any] = {
     "tab": "tips",
+    "eventOrder": "distance",
     "moving": False,
     "allowDetail": True,
     "allowVideo": True,
@@ -142,6 +144,9 @@ class CommunityStore(QObject):
 
     tabChanged, tab = notifying_property(
         str, "tab", "Section on show: tips, clubs, service, ratings or clips."
+    )
+    eventOrderChanged, eventOrder = notifying_property(
+        str, "eventOrder", 'Order of the events: "distance" (nearest first) or "start".'
     )
     movingChanged, moving = notifying_property(bool, "moving", "The car is moving.")
     allowDetailChanged, allowDetail = notifying_property(
@@ -298,6 +303,16 @@ class CommunityStore(QObject):
             self._loaded = None
             self._reload()
 
+    @Slot(str)
+    def setEventOrder(self, order: str) -> None:
+        """List the events nearest first ("distance") or soonest first ("start")."""
+        if order not in (BY_DISTANCE, BY_START):
+            logger.warning("unknown event order %r; expected distance or start", order)
+            return
+        if self._set("eventOrder", order):
+            self._loaded = None
+            self._reload()
+
     @Slot(str, result=bool)
     def selectEvent(self, event_id: str) -> bool:
         """Fill the event detail for ``event_id``; False if it is unknown."""
@@ -404,7 +419,9 @@ class CommunityStore(QObject):
     # -- sections ----------------------------------------------------------
 
     def _fill_events(self) -> None:
-        rows = self._headunit.community.events_nearby(self._snapshot, self._language)
+        rows = self._headunit.community.events_nearby(
+            self._snapshot, self._language, order=self.eventOrder
+        )
         self.event_model.replace(
             [
                 {

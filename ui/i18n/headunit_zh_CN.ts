@@ -181,17 +181,27 @@
 <context>
     <name>ClubsSection</name>
     <message>
-        <location filename="../qml/ClubsSection.qml" line="25"/>
+        <location filename="../qml/ClubsSection.qml" line="31"/>
         <source>Club events nearby</source>
         <translation>附近的车友会活动</translation>
     </message>
     <message>
-        <location filename="../qml/ClubsSection.qml" line="114"/>
+        <location filename="../qml/ClubsSection.qml" line="40"/>
+        <source>Nearest</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="49"/>
+        <source>Soonest</source>
+        <translation>最早</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="141"/>
         <source>You are going</source>
         <translation>你已报名</translation>
     </message>
     <message>
-        <location filename="../qml/ClubsSection.qml" line="140"/>
+        <location filename="../qml/ClubsSection.qml" line="167"/>
         <source>No club events near the car or where it usually drives</source>
         <translation>车辆附近和常去的地方暂无车友会活动</translation>
     </message>
@@ -199,49 +209,49 @@
 <context>
     <name>Community</name>
     <message>
-        <location filename="../community_store.py" line="395"/>
-        <location filename="../community_store.py" line="557"/>
+        <location filename="../community_store.py" line="432"/>
+        <location filename="../community_store.py" line="598"/>
         <source>%1 km</source>
-        <extracomment>Sections of the community screen, in the order of its tab bar. Positions are rounded to this many decimal places (about 1 km) before they decide whether the list of events is built again.</extracomment>
+        <extracomment>Sections of the community screen, in the order of its tab bar. Seconds between checks for content a sync pass stored and for the points. Positions are rounded to this many decimal places (about 1 km) before they decide whether the list of events is built again. Seconds between checks for new content and points; tests set 0.</extracomment>
         <translation>%1 公里</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="443"/>
+        <location filename="../community_store.py" line="482"/>
         <source>Owners paid %1 to %2 %3, usually %4</source>
         <translation>车主花费 %1 至 %2 %3，通常为 %4</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="460"/>
+        <location filename="../community_store.py" line="500"/>
         <source>%n owners reported this code</source>
         <translation>%n 位车主报告过此故障码</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="484"/>
+        <location filename="../community_store.py" line="525"/>
         <source>Satisfaction %1 of 100 from %n ratings</source>
         <translation>满意度 %1 分（满分 100），来自 %n 条评分</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="499"/>
+        <location filename="../community_store.py" line="540"/>
         <source>Most owners: %1 to %2 %3</source>
         <translation>多数车主：%1 至 %2 %3</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="508"/>
+        <location filename="../community_store.py" line="549"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="547"/>
+        <location filename="../community_store.py" line="588"/>
         <source>%n going</source>
         <translation>%n 人报名</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="548"/>
+        <location filename="../community_store.py" line="589"/>
         <source>%n of %1 places taken</source>
         <translation>已报名 %n 人，共 %1 个名额</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="553"/>
+        <location filename="../community_store.py" line="594"/>
         <source>%1 stars from %n ratings</source>
         <translation>%1 星，%n 条评分</translation>
     </message>
@@ -249,27 +259,27 @@
 <context>
     <name>CommunityScreen</name>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="60"/>
+        <location filename="../qml/CommunityScreen.qml" line="66"/>
         <source>Tips</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="61"/>
+        <location filename="../qml/CommunityScreen.qml" line="67"/>
         <source>Clubs</source>
         <translation>车友会</translation>
     </message>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="62"/>
+        <location filename="../qml/CommunityScreen.qml" line="68"/>
         <source>Service</source>
         <translation>维修</translation>
     </message>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="63"/>
+        <location filename="../qml/CommunityScreen.qml" line="69"/>
         <source>Ratings</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="64"/>
+        <location filename="../qml/CommunityScreen.qml" line="70"/>
         <source>Clips</source>
         <translation>短片</translation>
     </message>
@@ -392,10 +402,10 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="442"/>
+        <location filename="../gallery.py" line="488"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
-        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Tabs of a screen, named &quot;screen+tab&quot;; the plain screen shows its first tab. Where the gallery&apos;s car is, near West Lake in Hangzhou, where the bundled club events and workshops are. A trouble code present in the gallery, with owners&apos; experience bundled. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>

@@ -17,14 +17,39 @@ ColumnLayout {
 
     spacing: Theme.spacing
 
-    UiText {
-        id: heading
+    RowLayout {
+        id: headingRow
 
         Layout.fillWidth: true
-        elide: Text.ElideRight
-        text: qsTr("Club events nearby")
-        font.pixelSize: Theme.titleTextSize
-        font.bold: true
+        spacing: Theme.spacing
+
+        UiText {
+            id: heading
+
+            Layout.fillWidth: true
+            elide: Text.ElideRight
+            text: qsTr("Club events nearby")
+            font.pixelSize: Theme.titleTextSize
+            font.bold: true
+        }
+
+        ChoiceButton {
+            id: nearestButton
+
+            objectName: "eventOrderDistance"
+            label: qsTr("Nearest")
+            selected: root.community.eventOrder === "distance"
+            onActivated: root.community.setEventOrder("distance")
+        }
+
+        ChoiceButton {
+            id: soonestButton
+
+            objectName: "eventOrderStart"
+            label: qsTr("Soonest")
+            selected: root.community.eventOrder === "start"
+            onActivated: root.community.setEventOrder("start")
+        }
     }
 
     ListView {
