@@ -25,6 +25,7 @@ from headunit.clips import ClipLibrary, is_clip_file_name
 from headunit.content import BundledContent
 from headunit.display import pixels_per_dp
 from headunit.restrictions import MAX_MOVING_LIST_ITEMS, MIN_TOUCH_TARGET_DP
+from tests.community_helpers import NOW
 from ui import app as ui_app
 from ui import gallery
 from vehicle import vss
@@ -40,6 +41,8 @@ COMMUNITY_VIEWS = ("communityScreen", "eventDetail", "clipPlayerView")
 @pytest.fixture
 def headunit(db_path: Path) -> Iterator[HeadUnit]:
     unit = HeadUnit.demo(db_path)
+    # A fixed day, so the bundled events stay upcoming whatever the date.
+    unit.community.clubs.clock = lambda: NOW
     yield unit
     unit.stop()
 

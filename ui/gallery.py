@@ -367,6 +367,8 @@ class Scene:
         self.headunit = HeadUnit.demo(db_path, parked_timeout_s=self.PARKED_TIMEOUT_S)
         self.t = record_trips(self.headunit, 5, self.PARKED_TIMEOUT_S)
         self.t = add_compared_trip(self.headunit, self.t)
+        # The gallery's day, so the bundled club events are upcoming.
+        self.headunit.community.clubs.clock = lambda: GALLERY_TIME
         # Switching between parked and moving must not record more trips.
         recorder = self.headunit.recorder
         recorder.settings = replace(
