@@ -22,7 +22,8 @@ from platform_server.faultproxy import FaultProxy
 from sync.client import PlatformClient
 from sync.community import ContentCache, PointsLedger, clip_cache_dir
 from sync.engine import SyncConfig, SyncEngine
-from sync.privacy import coarse_cell
+from sync.feedback_outbox import OutboxSink
+from sync.privacy import Consent, Privacy, coarse_cell
 from sync.store import Store
 from tests.community_helpers import snapshot
 from tests.platform_fixtures import Platform, any_platform, platform, postgres_url  # noqa: F401
@@ -246,5 +247,27 @@ def test_malformed_items_skipped(platform: Platform, db_path: Path, caplog) -> N
         assert not (db_path.parent.parent / "escape.mp4").exists()
         assert "clip-escape" not in community.clips.clips
         assert "clip-platform" in community.clips.clips
+    finally:
+        store.close()
+
+
+def test_rsvp_and_vote_reach_platform(platform: Platform, db_path: Path) -> None:
+    token = platform.owner_token("li@example.com")
+    store = Store(db_path)
+    try:
+        community = Community(store, load_profile(assets.DEMO_PROFILE),
+                              sink=OutboxSink(store))
+        event_id = next(iter(community.clubs.events))
+        community.rsvp(event_id, True, snapshot(moving=False, speed=0.0))
+        community.tip_feedback.vote("tip-cold-range", helpful=True)
+        # Votes and RSVPs leave the car only with the owner's consent.
+        Privacy(store).set_consent(Consent.SUMMARIES)
+        SyncEngine(store, PlatformClient(platform.url, token), model=MODEL).sync_once()
+        export = requests.get(platform.url + "/api/v1/me/export",
+                              headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+
+        assert [(r["event_id"], r["going"]) for r in export["rsvps"]] == [(event_id, True)]
+        assert [(v["tip_id"], v["helpful"]) for v in export["tip_votes"]] == [
+            ("tip-cold-range", True)]
     finally:
         store.close()

@@ -8,6 +8,7 @@ scene, the stored feedback and, for clips, Qt Multimedia's MediaPlayer.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -184,8 +185,9 @@ def test_event_detail_and_rsvp(shown, headunit, qtbot):
     click(shown, "rsvpGoingButton", qtbot)
 
     assert headunit.community.rsvps.all() == {first["eventId"]: "going"}
-    queued = headunit.community.queue.pending()
-    assert [item.kind for item in queued] == ["event_rsvp"]
+    queued = headunit.store.query("select kind, ref, payload from outbox")
+    assert [(row["kind"], row["ref"]) for row in queued] == [("rsvp", first["eventId"])]
+    assert json.loads(queued[0]["payload"])["going"] is True
     assert shown.community.eventRsvp == "going"
 
 
@@ -314,8 +316,11 @@ def test_tip_feedback_in_one_tap(shown, headunit, qtbot):
     assert state.no_longer_true
     assert model.data(model.index(0, 0), model.VoteRole) == "not_helpful"
     assert model.data(model.index(0, 0), model.ReportedRole) is True
-    kinds = [item.kind for item in headunit.community.queue.pending()]
-    assert kinds == ["tip_vote", "tip_report"]
+    # The vote goes to the platform; the report has no endpoint and stays here.
+    uploads = headunit.store.query("select kind, ref from outbox")
+    local = [item.kind for item in headunit.community.queue.pending()]
+    assert [(row["kind"], row["ref"]) for row in uploads] == [("vote", first)]
+    assert local == ["tip_report"]
 
 
 def test_tip_report_rejected_while_moving(shown, headunit):
