@@ -7,4 +7,6 @@ PROFILES_DIR = ASSETS_DIR / "profiles"
 DEMO_PROFILE = PROFILES_DIR / "demo-ev.toml"
 CONTENT_DIR = ASSETS_DIR / "content"
 TIPS_FILE = CONTENT_DIR / "tips.json"
+#: Video clips the project bundles; make_demo_clip.sh there rebuilds them.
+CLIPS_DIR = ASSETS_DIR / "clips"
 SCENARIOS_DIR = ASSETS_DIR / "scenarios"

@@ -31,6 +31,7 @@ from headunit.tripconfig import TripConfigError, TripSettings
 from headunit.tripstatus import TripLogStatus, rate_trip, trip_log_status
 from headunit.tripwriter import TripWriter
 from sync.engine import SyncStatus
+from sync.feedback_outbox import OutboxSink
 from sync.retention import enforce_budget
 from sync.store import Store
 from sync.triplog import TripLog, TripSummary
@@ -136,7 +137,7 @@ class HeadUnit:
             self.profile.obd, self.inputs.obd_port, self.state, self.store
         )
         #: Tips, clubs, service experience, ratings and points.
-        self.community = Community(self.store, self.profile)
+        self.community = Community(self.store, self.profile, sink=OutboxSink(self.store))
         self.sync = PlatformSync(
             self.store,
             Path(db_path).parent / CREDENTIALS_FILE,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 import assets
+from headunit.clips import ClipLibrary, ClipRow
 from headunit.clubs import ClubBoard, EventDetail, EventRow
 from headunit.content import BundledContent, CachedContent, LayeredContent
 from headunit.feedback import Rsvps, TipFeedback
@@ -23,7 +24,13 @@ from headunit.service import ServiceAdvisor, ServiceView
 from headunit.state import Snapshot
 from headunit.tips import load_tips, position_of
 from headunit.tips_engine import CarInfo, TipCard, TipsEngine, local_now
-from sync.community import ContentCache, FeedbackQueue, FeedbackSink, PointsLedger
+from sync.community import (
+    ContentCache,
+    FeedbackQueue,
+    FeedbackSink,
+    PointsLedger,
+    clip_cache_dir,
+)
 from sync.store import Store
 from sync.triplog import TripSummary
 from vehicle.profile import VehicleProfile
@@ -49,6 +56,7 @@ class Community:
         profile: VehicleProfile,
         *,
         content_dir: Path = assets.CONTENT_DIR,
+        clip_dirs: list[Path] | None = None,
         sink: FeedbackSink | None = None,
         clock: Callable[[], datetime] = local_now,
     ) -> None:
@@ -74,6 +82,10 @@ class Community:
         self.clubs = ClubBoard(self.source, self.rsvps, clock)
         self.service = ServiceAdvisor(self.source, profile.name)
         self.ratings = Ratings(self.source, profile.name)
+        if clip_dirs is None:
+            clip_dirs = [assets.CLIPS_DIR, clip_cache_dir(store)]
+        self.clips = ClipLibrary(self.source, clip_dirs)
+        self._cache_marker = self._cache_state()
 
     def reload(self) -> None:
         """Read all content again, as after a sync client filled the cache."""
@@ -81,6 +93,22 @@ class Community:
         self.clubs.reload()
         self.service.reload()
         self.ratings.reload()
+        self.clips.reload()
+
+    def reload_if_changed(self) -> bool:
+        """Reload when a sync client stored content since the last read; return whether."""
+        marker = self._cache_state()
+        if marker == self._cache_marker:
+            return False
+        self._cache_marker = marker
+        self.reload()
+        return True
+
+    def _cache_state(self) -> tuple[int, float | None]:
+        rows = self.store.query(
+            "select count(*) as items, max(stored_at) as latest from content_cache"
+        )
+        return rows[0]["items"], rows[0]["latest"]
 
     # -- tips ------------------------------------------------------------
 
@@ -191,3 +219,6 @@ class Community:
 
     def points_balance(self) -> int:
         return self.points.balance()
+
+    def clip_rows(self, snapshot: Snapshot, language: str) -> list[ClipRow]:
+        return self.clips.rows(moving=snapshot.moving, language=language)

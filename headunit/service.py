@@ -32,13 +32,15 @@ MAX_WORKSHOPS = 3
 #: Workshops farther from the car than this are not offered, in km.
 WORKSHOP_RADIUS_KM = 50.0
 
+# Short enough for the moving text limit (restrictions.MAX_MOVING_TEXT_CHARS)
+# up to 9999 reports, so the advice to park is never cut off.
 _NOTICE = {
-    "zh": "{code}：已有{reports}位车主分享经验，停车后查看",
-    "en": "{code}: {reports} owners shared their experience. Read it when parked",
+    "zh": "{code}：{reports}位车主经验，停车后看",
+    "en": "{code}: {reports} owner reports. Park to read",
 }
 _NOTICE_MANY = {
-    "zh": "{count}个故障码有车主经验，停车后查看",
-    "en": "{count} trouble codes have owners' experience. Read when parked",
+    "zh": "{count}个故障码有车主经验，停车后看",
+    "en": "{count} codes have owner reports. Park to read",
 }
 
 

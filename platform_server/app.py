@@ -24,7 +24,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from platform_server import accounts, content, storage, web
+from platform_server import accounts, community_api, content, storage, web
 from platform_server.models import (
     BatchResult,
     ClubEvent,
@@ -436,6 +436,9 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
         return Deleted(deleted=counts)
 
     app.include_router(api)
+    app.include_router(
+        community_api.router(engine, Owner, errors, authed_errors, [Depends(rate_limit)])
+    )
     app.include_router(web.router(engine))
     return app
 

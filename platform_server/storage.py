@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -163,6 +164,44 @@ club_events = Table(
     Column("longitude", Float, nullable=False),
     Column("starts_at", Float, nullable=False),
     Column("place", String(200), nullable=False),
+)
+
+# Community documents in the head unit's content format (kinds workshops,
+# dtc_experiences and clips), one row per kind and id.
+community_items = Table(
+    "community_items",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("id", String(80), primary_key=True),
+    # JSON list of lower-case model names the item applies to; "[]" for any.
+    Column("models", Text, nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("body", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+clip_files = Table(
+    "clip_files",
+    metadata,
+    Column("clip_id", String(80), primary_key=True),
+    Column("media_type", String(40), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+# Points the platform granted an owner, one row per grant.
+points_entries = Table(
+    "points_entries",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("owner_id", Integer, ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("id", String(64), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("subject_id", String(80)),
+    Column("earned_at", String(40), nullable=False),
+    UniqueConstraint("owner_id", "id", name="points_owner_entry_id"),
 )
 
 OWNER_TABLES = (trips, traces, ratings, tip_votes, rsvps)

@@ -163,6 +163,38 @@ class PlatformClient:
             # been applied, and ids make the retry safe either way.
             raise TransientError(f"{method} {path}: invalid JSON in the response") from error
 
+    def download(self, path: str, max_bytes: int) -> bytes:
+        """GET a file without signing in; return its bytes.
+
+        The body is read in chunks and the download stops with
+        ``RejectedError`` once it passes ``max_bytes``, so a wrong or
+        hostile size never fills the disk or the memory.
+        """
+        url = self.base_url + API_PREFIX + path
+        try:
+            with self.session.get(url, timeout=self.timeout, stream=True) as response:
+                status = response.status_code
+                if status in (408, 429) or status >= 500:
+                    raise TransientError(
+                        f"GET {path}: HTTP {status}",
+                        status,
+                        parse_retry_after(response.headers.get("Retry-After")),
+                    )
+                if status >= 400:
+                    raise RejectedError(status, _detail(response.content))
+                chunks = []
+                size = 0
+                for chunk in response.iter_content(64 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise RejectedError(status, f"GET {path}: larger than {max_bytes} bytes")
+                    chunks.append(chunk)
+        except requests.RequestException as error:
+            raise TransientError(f"GET {path} failed: {type(error).__name__}") from error
+        body = b"".join(chunks)
+        self._count(None, body)
+        return body
+
     def upload(self, path: str, key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
         """POST one gzip-compressed batch; return the accepted and duplicate ids."""
         _, result = self.request("POST", path, json_body={key: items})

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Protocol
 
 from sqlite_utils import Database
@@ -25,6 +27,18 @@ from sqlite_utils import Database
 from sync.store import Store
 
 logger = logging.getLogger(__name__)
+
+#: Folder beside the database where clips downloaded from the platform are kept.
+CLIP_CACHE_FOLDER = "clips"
+#: Largest clip file accepted, in bytes.
+MAX_CLIP_BYTES = 20 * 1024 * 1024
+#: A clip's file name: one plain name with a video extension, never a path.
+CLIP_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}\.(mp4|webm|mkv)")
+
+
+def clip_cache_dir(store: Store) -> Path:
+    """Return the folder for clips downloaded from the platform, beside the database."""
+    return store.path.parent / CLIP_CACHE_FOLDER
 
 
 class ContentCache:

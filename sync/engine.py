@@ -21,6 +21,8 @@ from datetime import datetime
 from typing import Any, Callable
 
 from sync.client import PlatformClient, RejectedError, SignedOutError, TransientError
+from sync.community import clip_cache_dir
+from sync.community_pull import pull_community
 from sync.outbox import SENT, Outbox, OutboxItem
 from sync.privacy import Consent, Privacy, coarse_cell, filter_trace
 from sync.settings import Settings
@@ -105,6 +107,8 @@ class PassResult:
     rejected: int = 0
     pulled_tips: int = 0
     pulled_events: int = 0
+    #: Workshops, trouble-code experiences and clips stored by this pass.
+    pulled_community: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -442,6 +446,11 @@ class SyncEngine:
                     db["cached_model_stats"].insert(
                         {"model": self.model, "kind": kind, "stats": json.dumps(stats),
                          "fetched_at": self.clock()}, replace=True)
+        cell = coarse_cell(*position) if position is not None else None
+        pulled = pull_community(self.client, self.store, model=self.model, cell=cell,
+                                radius_km=self.config.pull_radius_km,
+                                clip_dir=clip_cache_dir(self.store))
+        result.pulled_community += pulled.items
 
     def _cache_tips(self, tips: list[dict[str, Any]]) -> None:
         with self.store.write() as db:

@@ -28,6 +28,9 @@ from headunit.restrictions import (
 from tests.conftest import REPO_ROOT
 from ui import gallery
 
+# Qt Multimedia names the decoder it falls back to when the clip plays.
+pytestmark = pytest.mark.qt_log_ignore("No HW decoder found")
+
 COMBINATIONS = (
     len(gallery.VIEWS)
     * len(gallery.STATES)

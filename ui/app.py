@@ -29,6 +29,7 @@ from headunit.display import pixels_per_dp
 from headunit.restrictions import SCREENS
 from ui.account import AccountStore
 from ui.community import TipListModel
+from ui.community_store import CommunityStore
 from ui.shell import ShellStore
 from ui.stores import DriveStore, TripListModel
 from ui.trips import TripDayListModel, TripDetailStore, TripExportStore
@@ -122,8 +123,10 @@ class FramePump(QObject):
         tip_model: TipListModel,
         parent: QObject | None = None,
         account: AccountStore | None = None,
+        community: CommunityStore | None = None,
     ) -> None:
         super().__init__(parent)
+        self._community = community
         self._headunit = headunit
         self._shell = shell
         self._account = account
@@ -167,6 +170,8 @@ class FramePump(QObject):
             self._drive_store.apply(snapshot, now, bus_lost=self._shell.busLost)
             self._trip_model.refresh(self._headunit.trips_version, snapshot.moving)
             self._tip_model.refresh(snapshot.moving)
+            if self._community is not None:
+                self._community.refresh(snapshot)
         except Exception as error:
             # The screen keeps its last values, and the next frame tries again.
             kind = type(error).__name__
@@ -193,6 +198,7 @@ class LoadedUi:
     account: AccountStore
     trip_detail: TripDetailStore | None = None
     trip_export: TripExportStore | None = None
+    community: CommunityStore | None = None
     headunit: Any = None
     #: Whether a saved language replaces the one the UI started with.
     saved_language_wins: bool = True
@@ -221,6 +227,8 @@ class LoadedUi:
         if self.trip_detail is not None and self.trip_export is not None:
             self.trip_detail.attach(headunit)
             self.trip_export.attach(headunit)
+        if self.community is not None:
+            self.community.attach(headunit)
         self.pump.attach(headunit)
         self.pump.tick()
 
@@ -285,15 +293,20 @@ def load_ui(
     trip_export = TripExportStore(language)
     tip_model = TipListModel(None, language)
     account = AccountStore(language)
+    community = CommunityStore(language)
     shell.showScreen(screen)
-    pump = FramePump(None, shell, drive_store, trip_model, tip_model, account=account)
+    pump = FramePump(
+        None, shell, drive_store, trip_model, tip_model, account=account, community=community
+    )
 
     def on_language(new_language: str) -> None:
         if translations is not None:
             translations.switch(new_language)
         else:
             QLocale.setDefault(QLocale(new_language))
-        for store in (drive_store, trip_model, tip_model, account, trip_detail, trip_export):
+        for store in (
+            drive_store, trip_model, tip_model, account, trip_detail, trip_export, community
+        ):
             store.set_language(new_language)
         pump.tick()
 
@@ -331,6 +344,7 @@ def load_ui(
             "account": account,
             "tripDetail": trip_detail,
             "tripExport": trip_export,
+            "community": community,
             "asynchronousScreens": asynchronous_screens,
             "width": width,
             "height": height,
@@ -347,11 +361,12 @@ def load_ui(
         return None
     ui = LoadedUi(
         engine, roots[0], shell, drive_store, trip_model, tip_model, pump, account,
-        trip_detail=trip_detail, trip_export=trip_export,
+        trip_detail=trip_detail, trip_export=trip_export, community=community,
     )
     # The stores must live as long as the engine that binds to them.
     for child in (
-        shell, drive_store, trip_model, tip_model, pump, account, trip_detail, trip_export
+        shell, drive_store, trip_model, tip_model, pump, account, trip_detail, trip_export,
+        community,
     ):
         child.setParent(engine)
     if headunit is not None:

@@ -2,6 +2,8 @@
 
 Tips are community text, which the driving restrictions allow only while
 parked: while the car moves the list is empty and ``locked`` is true.
+Each row carries the owner's feedback (vote, "Later", "no longer true"),
+stored through the back end's ``TipFeedback``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from headunit.feedback import NotWhileMoving
 from headunit.restrictions import limit_rows, restrictions_for
 from ui.stores import role_label
 
@@ -45,6 +48,10 @@ class TipListModel(QAbstractListModel):
     RoleLabelRole = Qt.ItemDataRole.UserRole + 5
     HelpfulRole = Qt.ItemDataRole.UserRole + 6
     VotedRole = Qt.ItemDataRole.UserRole + 7
+    AuthorHelpfulRole = Qt.ItemDataRole.UserRole + 8
+    VoteRole = Qt.ItemDataRole.UserRole + 9
+    LaterRole = Qt.ItemDataRole.UserRole + 10
+    ReportedRole = Qt.ItemDataRole.UserRole + 11
 
     _ROLE_KEYS = {
         TipIdRole: "tipId",
@@ -54,6 +61,10 @@ class TipListModel(QAbstractListModel):
         RoleLabelRole: "roleLabel",
         HelpfulRole: "helpful",
         VotedRole: "voted",
+        AuthorHelpfulRole: "authorHelpful",
+        VoteRole: "vote",
+        LaterRole: "later",
+        ReportedRole: "reported",
     }
 
     countChanged = Signal()
@@ -117,9 +128,71 @@ class TipListModel(QAbstractListModel):
                 self.voted_ids.append(tip_id)
                 row["helpful"] += 1
                 row["voted"] = True
+                row["vote"] = "helpful"
                 index = self.index(number, 0)
-                self.dataChanged.emit(index, index, [self.HelpfulRole, self.VotedRole])
+                self.dataChanged.emit(
+                    index, index, [self.HelpfulRole, self.VotedRole, self.VoteRole]
+                )
                 return
+
+    @Slot(str, bool)
+    def vote(self, tip_id: str, helpful: bool) -> None:
+        """Vote a tip helpful or not helpful in one tap; a repeat changes nothing."""
+        if helpful:
+            self.voteHelpful(tip_id)
+            return
+        if self._locked:
+            return
+        try:
+            self._headunit.community.tip_feedback.vote(tip_id, helpful=False)
+        except Exception:
+            logger.exception("failed to store the not-helpful vote for tip %s", tip_id)
+            return
+        self._update_feedback(tip_id)
+
+    @Slot(str)
+    def saveForLater(self, tip_id: str) -> None:
+        """Keep the tip on the "Later" list."""
+        if self._locked:
+            return
+        try:
+            self._headunit.community.tip_feedback.later(tip_id)
+        except Exception:
+            logger.exception("failed to keep tip %s for later", tip_id)
+            return
+        self._update_feedback(tip_id)
+
+    @Slot(str)
+    def reportNoLongerTrue(self, tip_id: str) -> None:
+        """Report the tip as out of date; the back end allows it only while parked."""
+        if self._locked:
+            return
+        try:
+            self._headunit.community.tip_feedback.report_no_longer_true(
+                tip_id, moving=self._loaded is not None and self._loaded[0]
+            )
+        except NotWhileMoving:
+            logger.info("tip %s not reported: the car is moving", tip_id)
+            return
+        except Exception:
+            logger.exception("failed to report tip %s as no longer true", tip_id)
+            return
+        self._update_feedback(tip_id)
+
+    def _update_feedback(self, tip_id: str) -> None:
+        """Copy the stored feedback of one tip into its row."""
+        state = self._headunit.community.tip_feedback.state(tip_id)
+        for number, row in enumerate(self._rows):
+            if row["tipId"] != tip_id:
+                continue
+            row["vote"] = state.vote or ""
+            row["later"] = state.later
+            row["reported"] = state.no_longer_true
+            index = self.index(number, 0)
+            self.dataChanged.emit(
+                index, index, [self.VoteRole, self.LaterRole, self.ReportedRole]
+            )
+            return
 
     def refresh(self, moving: bool) -> bool:
         """Reload the rows when the driving state or language changed."""
@@ -130,6 +203,7 @@ class TipListModel(QAbstractListModel):
         tips = self._headunit.community.tips.fitting()
         if not restrictions.allow_community_list:
             tips = []
+        states = self._headunit.community.tip_feedback.states()
         rows = [
             {
                 "tipId": tip.id,
@@ -139,6 +213,10 @@ class TipListModel(QAbstractListModel):
                 "roleLabel": role_label(tip.author_role),
                 "helpful": int(tip.helpful) + (tip.id in self.voted_ids),
                 "voted": tip.id in self.voted_ids,
+                "authorHelpful": int(tip.author_helpful),
+                "vote": getattr(states.get(tip.id), "vote", None) or "",
+                "later": bool(getattr(states.get(tip.id), "later", False)),
+                "reported": bool(getattr(states.get(tip.id), "no_longer_true", False)),
             }
             for tip in limit_rows(tips, restrictions)
         ]

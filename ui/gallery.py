@@ -72,6 +72,12 @@ FORBIDDEN_WHILE_MOVING = (
     "tripEnergyChart",
     "tripTrack",
     "tripRatingControls",
+    # Community: an event's detail, the service report, the clip player.
+    "eventDetail",
+    "serviceReport",
+    "clipPlayerView",
+    "clipVideo",
+    "clipPlayButton",
 )
 #: Sections rendered as views of their own, named "screen.section". While
 #: moving the policy refuses to open them, so the screen itself is shown.
@@ -82,10 +88,19 @@ SECTION_VIEWS = (
     "trips.detail",
     "trips.rating",
     "trips.export",
+    "community.event",
+    "community.clip",
 )
 #: Views that open a section under another name, with the page it shows.
 SECTION_PAGES = {"rating": ("detail", "rate")}
-VIEWS = SCREENS + SECTION_VIEWS
+#: Tabs of a screen, named "screen+tab"; the plain screen shows its first tab.
+TAB_VIEWS = ("community+clubs", "community+service", "community+ratings", "community+clips")
+VIEWS = SCREENS + TAB_VIEWS + SECTION_VIEWS
+#: Where the gallery's car is, near West Lake in Hangzhou, where the
+#: bundled club events and workshops are.
+GALLERY_POSITION = (30.25, 120.15)
+#: A trouble code present in the gallery, with owners' experience bundled.
+GALLERY_DTC = "P0A80"
 #: Colours that cover fewer pixels than this in a text's box are taken for
 #: anti-aliasing noise, not ink.
 MIN_INK_PIXELS = 3
@@ -93,6 +108,8 @@ MIN_INK_PIXELS = 3
 GALLERY_TIME = datetime(2026, 12, 4, 2, 30, tzinfo=timezone.utc)
 #: Start of the scripted drives, in the state's clock.
 T0 = 1_790_000_000.0
+#: How long before the scripted drives the compared trip starts, in seconds.
+COMPARED_TRIP_LEAD_S = 7200.0
 
 
 @dataclass
@@ -318,6 +335,7 @@ def push(headunit: Any, t: float, **values: Any) -> None:
         "temperature": vss.OUTSIDE_TEMPERATURE,
         "latitude": vss.LATITUDE,
         "longitude": vss.LONGITUDE,
+        "dtcs": vss.DTC_LIST,
     }
     headunit.state.update(
         [SignalUpdate(paths[name], value, t) for name, value in values.items()]
@@ -372,6 +390,18 @@ def record_charge(headunit: Any, t: float) -> float:
         "energy_source": "power", "cost": 6.55, "currency": "CNY",
     })
     return end
+def add_compared_trip(headunit: Any, t: float) -> float:
+    """Store a closed 12 km trip that used 2 kWh, starting at ``t``; return its end.
+
+    The scripted drives are too short to compare with other owners, so the
+    ratings section would never show its sentence and chart without it.
+    """
+    log = headunit.trip_log
+    trip = log.start_trip(headunit.profile.vehicle_id, t)
+    log.add_sample(trip, t, {"distance_m": 0.0, "energy_kwh": 0.0})
+    log.add_sample(trip, t + 900, {"distance_m": 12_000.0, "energy_kwh": 2.0})
+    log.close_trip(trip, t + 900, "parked")
+    return t + 960
 
 
 class Scene:
@@ -383,8 +413,12 @@ class Scene:
         from headunit.app import HeadUnit
 
         self.headunit = HeadUnit.demo(db_path, parked_timeout_s=self.PARKED_TIMEOUT_S)
+        # An older, longer drive that the ratings section compares with owners.
+        add_compared_trip(self.headunit, T0 - COMPARED_TRIP_LEAD_S)
         self.t = record_trips(self.headunit, 5, self.PARKED_TIMEOUT_S)
         self.t = record_charge(self.headunit, self.t)
+        # The gallery's day, so the bundled club events are upcoming.
+        self.headunit.community.clubs.clock = lambda: GALLERY_TIME
         # Switching between parked and moving must not record more trips.
         recorder = self.headunit.recorder
         recorder.settings = replace(
@@ -394,6 +428,9 @@ class Scene:
     def set_state(self, state: str) -> None:
         """Push a fresh reading of every signal, parked or moving at 62 km/h."""
         self.t += 1.0
+        latitude, longitude = GALLERY_POSITION
+        push(self.headunit, self.t, latitude=latitude, longitude=longitude,
+             dtcs=[GALLERY_DTC])
         if state == "moving":
             # Moving needs two readings: the hysteresis starts from parked.
             push(self.headunit, self.t, speed=62.0, gear=vss.GEAR_DRIVE)
@@ -470,8 +507,11 @@ def sweep(
 
 
 def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -> None:
-    screen, _, section = finding.screen.partition(".")
+    view, _, tab = finding.screen.partition("+")
+    screen, _, section = view.partition(".")
     ui.shell.showScreen(screen)
+    if screen == "community":
+        ui.community.showTab(tab or _COMMUNITY_SECTION_TABS.get(section, "tips"))
     if section:
         # Sections open only while parked; the moving state then closes them.
         scene.set_state("parked")
@@ -479,7 +519,10 @@ def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -
         section, page = SECTION_PAGES.get(section, (section, ""))
         if screen == "trips" and section == "detail":
             _open_trip_detail(ui, scene, page)
+        _prepare_section(ui, screen, section)
         ui.shell.openSection(section)
+        if section == "clip":
+            _wait_for_clip(ui)
     # Keep the readings fresh: the state's clock runs on while rendering.
     scene.set_state(finding.state)
     for _ in range(2):
@@ -516,6 +559,45 @@ def _open_trip_detail(ui: Any, scene: Scene, page: str) -> None:
     ui.trip_detail.open(trip.id)
     if page:
         ui.trip_detail.setPage(page)
+#: The community tab that a section of the community screen opens from.
+_COMMUNITY_SECTION_TABS = {"event": "clubs", "clip": "clips"}
+
+
+def _prepare_section(ui: Any, screen: str, section: str) -> None:
+    """Choose the first event or clip, as a tap on its row would."""
+    if screen != "community":
+        return
+    if section == "event":
+        rows = ui.community.event_model.rows
+        if rows:
+            ui.community.selectEvent(rows[0]["eventId"])
+    elif section == "clip":
+        rows = ui.community.clip_model.rows
+        if rows:
+            ui.community.selectClip(rows[0]["clipId"])
+
+
+def _wait_for_clip(ui: Any, timeout_s: float = 5.0) -> None:
+    """Wait until the clip player has opened its file, so closing it cancels nothing.
+
+    Qt Multimedia warns when a file is closed while it is still being
+    opened, which a real driver may cause but the sweep should not.
+    """
+    import time
+
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    # The newest player: one of a screen just left may await deletion.
+    players = ui.window.findChildren(QMediaPlayer, "clipPlayer")
+    player = players[-1] if players else None
+    deadline = time.monotonic() + timeout_s
+    waiting = (QMediaPlayer.MediaStatus.NoMedia, QMediaPlayer.MediaStatus.LoadingMedia)
+    while player is not None and time.monotonic() < deadline:
+        QGuiApplication.processEvents()
+        if player.mediaStatus() not in waiting:
+            return
+        time.sleep(0.01)
+    logger.warning("the clip player did not open its file within %.1f s", timeout_s)
 
 
 def write_index(out_dir: Path, findings: list[Finding]) -> Path:

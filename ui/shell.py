@@ -42,6 +42,8 @@ LANGUAGES = ("zh_CN", "en")
 SECTIONS = {
     "settings": ("about", "pairing", "sharing", "syncStatus"),
     "trips": ("detail", "export"),
+    # An event's detail and the clip player of the community screen.
+    "community": ("event", "clip"),
 }
 #: VSS paths the day and night switch reads.
 _DAY_NIGHT_PATHS = (vss.LIGHT_INTENSITY, vss.LOW_BEAM_ON, vss.LATITUDE, vss.LONGITUDE)

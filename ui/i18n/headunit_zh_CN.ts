@@ -143,16 +143,145 @@
     </message>
 </context>
 <context>
-    <name>CommunityScreen</name>
+    <name>ClipPlayerView</name>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="29"/>
-        <source>Tips from owners</source>
-        <translation>车主经验</translation>
+        <location filename="../qml/ClipPlayerView.qml" line="37"/>
+        <source>Back</source>
+        <translation>返回</translation>
     </message>
     <message>
-        <location filename="../qml/CommunityScreen.qml" line="63"/>
-        <source>Community tips can be read when the car is parked</source>
-        <translation>停车后可以阅读车主经验</translation>
+        <location filename="../qml/ClipPlayerView.qml" line="56"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClipPlayerView.qml" line="57"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+</context>
+<context>
+    <name>ClipsSection</name>
+    <message>
+        <location filename="../qml/ClipsSection.qml" line="23"/>
+        <source>Clips from owners</source>
+        <translation>车主短片</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClipsSection.qml" line="24"/>
+        <source>Clips play when the car is parked</source>
+        <translation>停车后才能播放短片</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClipsSection.qml" line="97"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+</context>
+<context>
+    <name>ClubsSection</name>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="31"/>
+        <source>Club events nearby</source>
+        <translation>附近的车友会活动</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="40"/>
+        <source>Nearest</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="49"/>
+        <source>Soonest</source>
+        <translation>最早</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="141"/>
+        <source>You are going</source>
+        <translation>你已报名</translation>
+    </message>
+    <message>
+        <location filename="../qml/ClubsSection.qml" line="167"/>
+        <source>No club events near the car or where it usually drives</source>
+        <translation>车辆附近和常去的地方暂无车友会活动</translation>
+    </message>
+</context>
+<context>
+    <name>Community</name>
+    <message>
+        <location filename="../community_store.py" line="432"/>
+        <location filename="../community_store.py" line="598"/>
+        <source>%1 km</source>
+        <extracomment>Sections of the community screen, in the order of its tab bar. Seconds between checks for content a sync pass stored and for the points. Positions are rounded to this many decimal places (about 1 km) before they decide whether the list of events is built again. Seconds between checks for new content and points; tests set 0.</extracomment>
+        <translation>%1 公里</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="482"/>
+        <source>Owners paid %1 to %2 %3, usually %4</source>
+        <translation>车主花费 %1 至 %2 %3，通常为 %4</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="500"/>
+        <source>%n owners reported this code</source>
+        <translation>%n 位车主报告过此故障码</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="525"/>
+        <source>Satisfaction %1 of 100 from %n ratings</source>
+        <translation>满意度 %1 分（满分 100），来自 %n 条评分</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="540"/>
+        <source>Most owners: %1 to %2 %3</source>
+        <translation>多数车主：%1 至 %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="549"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="588"/>
+        <source>%n going</source>
+        <translation>%n 人报名</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="589"/>
+        <source>%n of %1 places taken</source>
+        <translation>已报名 %n 人，共 %1 个名额</translation>
+    </message>
+    <message>
+        <location filename="../community_store.py" line="594"/>
+        <source>%1 stars from %n ratings</source>
+        <translation>%1 星，%n 条评分</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityScreen</name>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="66"/>
+        <source>Tips</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="67"/>
+        <source>Clubs</source>
+        <translation>车友会</translation>
+    </message>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="68"/>
+        <source>Service</source>
+        <translation>维修</translation>
+    </message>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="69"/>
+        <source>Ratings</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../qml/CommunityScreen.qml" line="70"/>
+        <source>Clips</source>
+        <translation>短片</translation>
     </message>
 </context>
 <context>
@@ -173,76 +302,99 @@
 <context>
     <name>DriveScreen</name>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="107"/>
+        <location filename="../qml/DriveScreen.qml" line="132"/>
         <source>No speed signal</source>
         <translation>无车速信号</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="51"/>
+        <location filename="../qml/DriveScreen.qml" line="53"/>
         <source>Vehicle bus lost: readings are not current</source>
         <translation>车辆总线已断开：数值不是最新的</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="169"/>
+        <location filename="../qml/DriveScreen.qml" line="194"/>
         <source>Battery</source>
         <translation>电量</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="171"/>
-        <location filename="../qml/DriveScreen.qml" line="185"/>
+        <location filename="../qml/DriveScreen.qml" line="196"/>
+        <location filename="../qml/DriveScreen.qml" line="210"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="182"/>
+        <location filename="../qml/DriveScreen.qml" line="207"/>
         <source>Fuel</source>
         <translation>油量</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="196"/>
+        <location filename="../qml/DriveScreen.qml" line="221"/>
         <source>Range</source>
         <translation>续航</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="224"/>
+        <location filename="../qml/DriveScreen.qml" line="249"/>
         <source>Engine speed</source>
         <translation>发动机转速</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="227"/>
+        <location filename="../qml/DriveScreen.qml" line="252"/>
         <source>rpm</source>
         <translation>转/分</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="238"/>
+        <location filename="../qml/DriveScreen.qml" line="263"/>
         <source>Coolant</source>
         <translation>冷却液</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="252"/>
+        <location filename="../qml/DriveScreen.qml" line="277"/>
         <source>12 V battery</source>
         <translation>12 V 电瓶</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="255"/>
+        <location filename="../qml/DriveScreen.qml" line="280"/>
         <source>V</source>
         <translation>V</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="210"/>
+        <location filename="../qml/DriveScreen.qml" line="235"/>
         <source>Power</source>
         <translation>功率</translation>
     </message>
     <message>
-        <location filename="../qml/DriveScreen.qml" line="213"/>
+        <location filename="../qml/DriveScreen.qml" line="238"/>
         <source>kW</source>
         <translation>kW</translation>
     </message>
 </context>
 <context>
+    <name>EventDetailView</name>
+    <message>
+        <location filename="../qml/EventDetailView.qml" line="34"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../qml/EventDetailView.qml" line="91"/>
+        <source>Organiser: %1</source>
+        <translation>组织者：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/EventDetailView.qml" line="130"/>
+        <source>I&apos;m going</source>
+        <translation>我要参加</translation>
+    </message>
+    <message>
+        <location filename="../qml/EventDetailView.qml" line="140"/>
+        <source>Not going</source>
+        <translation>不参加</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="28"/>
+        <location filename="../qml/Main.qml" line="29"/>
         <source>Head unit</source>
         <translation>车机</translation>
     </message>
@@ -250,10 +402,10 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="500"/>
+        <location filename="../gallery.py" line="540"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
-        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Tabs of a screen, named &quot;screen+tab&quot;; the plain screen shows its first tab. Where the gallery&apos;s car is, near West Lake in Hangzhou, where the bundled club events and workshops are. A trouble code present in the gallery, with owners&apos; experience bundled. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>
@@ -356,6 +508,39 @@
     </message>
 </context>
 <context>
+    <name>RatingsSection</name>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="19"/>
+        <source>Owners&apos; satisfaction</source>
+        <translation>车主满意度</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="32"/>
+        <source>No ratings for this model yet</source>
+        <translation>这款车型还没有评分</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="40"/>
+        <source>Your last trip</source>
+        <translation>你的上一次行程</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="54"/>
+        <source>After a trip of a few kilometres, its consumption is compared here</source>
+        <translation>行驶几公里后，这里会对比本次行程的能耗</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="76"/>
+        <source>Uses less</source>
+        <translation>更省</translation>
+    </message>
+    <message>
+        <location filename="../qml/RatingsSection.qml" line="94"/>
+        <source>Uses more</source>
+        <translation>更费</translation>
+    </message>
+</context>
+<context>
     <name>Readout</name>
     <message>
         <location filename="../qml/Readout.qml" line="56"/>
@@ -372,24 +557,57 @@
     </message>
 </context>
 <context>
+    <name>ServiceSection</name>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="29"/>
+        <source>No trouble codes with owners&apos; experience</source>
+        <translation>当前没有车主分享过经验的故障码</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="77"/>
+        <source>Typical cause: %1</source>
+        <translation>常见原因：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="86"/>
+        <source>Usual fix: %1</source>
+        <translation>常见修法：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="123"/>
+        <source>Warning: %1</source>
+        <translation>注意：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="135"/>
+        <source>Rated workshops nearby</source>
+        <translation>附近有评分的维修店</translation>
+    </message>
+    <message>
+        <location filename="../qml/ServiceSection.qml" line="161"/>
+        <source>Recommended by owners</source>
+        <translation>车主推荐</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
-        <location filename="../shell.py" line="101"/>
+        <location filename="../shell.py" line="103"/>
         <source>Chosen by the light sensor</source>
         <translation>由光线传感器决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="103"/>
+        <location filename="../shell.py" line="105"/>
         <source>Chosen by the headlights</source>
         <translation>由大灯决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="105"/>
+        <location filename="../shell.py" line="107"/>
         <source>Chosen by sunrise and sunset</source>
         <translation>按日出日落决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="106"/>
+        <location filename="../shell.py" line="108"/>
         <source>Chosen by the driver</source>
         <translation>由驾驶员选择</translation>
     </message>
@@ -533,73 +751,73 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../shell.py" line="64"/>
+        <location filename="../shell.py" line="66"/>
         <source>Vehicle connected</source>
         <extracomment>Sections opened from a screen, one level below it. VSS paths the day and night switch reads.</extracomment>
         <translation>车辆已连接</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="66"/>
+        <location filename="../shell.py" line="68"/>
         <source>Waiting for vehicle</source>
         <translation>等待车辆数据</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="68"/>
+        <location filename="../shell.py" line="70"/>
         <source>Vehicle bus lost</source>
         <translation>车辆总线已断开</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="69"/>
+        <location filename="../shell.py" line="71"/>
         <source>No vehicle bus</source>
         <translation>未连接车辆总线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="75"/>
+        <location filename="../shell.py" line="77"/>
         <source>GPS fix</source>
         <translation>GPS 已定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="77"/>
+        <location filename="../shell.py" line="79"/>
         <source>GPS no fix</source>
         <translation>GPS 未定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="78"/>
+        <location filename="../shell.py" line="80"/>
         <source>No GPS</source>
         <translation>无 GPS</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="84"/>
+        <location filename="../shell.py" line="86"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="86"/>
+        <location filename="../shell.py" line="88"/>
         <source>%n to sync</source>
         <translation>%n 项待同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="88"/>
+        <location filename="../shell.py" line="90"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="90"/>
+        <location filename="../shell.py" line="92"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="92"/>
+        <location filename="../shell.py" line="94"/>
         <source>Server busy, retrying</source>
         <translation>服务器繁忙，稍后重试</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="94"/>
+        <location filename="../shell.py" line="96"/>
         <source>Sync error</source>
         <translation>同步出错</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="95"/>
+        <location filename="../shell.py" line="97"/>
         <source>Sync not set up</source>
         <translation>未设置同步</translation>
     </message>
@@ -644,10 +862,55 @@
 </context>
 <context>
     <name>TipRow</name>
+    <message numerus="yes">
+        <location filename="../qml/TipRow.qml" line="70"/>
+        <source>%n helpful votes on their tips</source>
+        <translation>
+            <numerusform>其提示获 %n 次有用</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../qml/TipRow.qml" line="116"/>
+        <location filename="../qml/TipRow.qml" line="109"/>
         <source>Helpful %1</source>
         <translation>有用 %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipRow.qml" line="118"/>
+        <source>Not helpful</source>
+        <translation>没用</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipRow.qml" line="127"/>
+        <source>Saved</source>
+        <translation>已收藏</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipRow.qml" line="127"/>
+        <source>Later</source>
+        <translation>稍后看</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipRow.qml" line="136"/>
+        <source>No longer true</source>
+        <translation>已过时</translation>
+    </message>
+</context>
+<context>
+    <name>TipsSection</name>
+    <message>
+        <location filename="../qml/TipsSection.qml" line="30"/>
+        <source>Tips from owners</source>
+        <translation>车主提示</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipsSection.qml" line="39"/>
+        <source>My points: %1</source>
+        <translation>我的积分：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipsSection.qml" line="76"/>
+        <source>Community tips can be read when the car is parked</source>
+        <translation>停车后可阅读社区提示</translation>
     </message>
 </context>
 <context>
@@ -728,23 +991,23 @@
 <context>
     <name>TripDetail</name>
     <message>
-        <location filename="../trips.py" line="635"/>
+        <location filename="../trips.py" line="641"/>
         <source>Rate the trip once parked.</source>
-        <extracomment>Row keys of the day list beyond those of ``TripListModel``, each a role.</extracomment>
+        <extracomment>Row keys of the day list beyond those of ``TripListModel``, each a role. Emitted after a rating was stored, so lists showing the trip reload.</extracomment>
         <translation>请在停车后评价行程。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="641"/>
+        <location filename="../trips.py" line="647"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="646"/>
+        <location filename="../trips.py" line="652"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="665"/>
+        <location filename="../trips.py" line="672"/>
         <source>average %1</source>
         <translation>平均 %1</translation>
     </message>
@@ -833,32 +1096,32 @@
 <context>
     <name>TripExport</name>
     <message>
-        <location filename="../trips.py" line="933"/>
+        <location filename="../trips.py" line="944"/>
         <source>Exported %n trips to the USB stick.</source>
         <translation>已将 %n 个行程导出到 U 盘。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="938"/>
+        <location filename="../trips.py" line="949"/>
         <source>No USB stick found. Insert one and try again.</source>
         <translation>未找到 U 盘。请插入 U 盘后重试。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="940"/>
+        <location filename="../trips.py" line="951"/>
         <source>The USB stick is full.</source>
         <translation>U 盘已满。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="942"/>
+        <location filename="../trips.py" line="953"/>
         <source>The USB stick is read-only.</source>
         <translation>U 盘为只读。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="944"/>
+        <location filename="../trips.py" line="955"/>
         <source>There are no finished trips to export.</source>
         <translation>没有可导出的已结束行程。</translation>
     </message>
     <message>
-        <location filename="../trips.py" line="946"/>
+        <location filename="../trips.py" line="957"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -905,7 +1168,7 @@
     <name>TripListModel</name>
     <message>
         <location filename="../stores.py" line="654"/>
-        <location filename="../trips.py" line="747"/>
+        <location filename="../trips.py" line="754"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
@@ -916,25 +1179,25 @@
     </message>
     <message>
         <location filename="../stores.py" line="663"/>
-        <location filename="../trips.py" line="734"/>
+        <location filename="../trips.py" line="741"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
         <location filename="../stores.py" line="664"/>
-        <location filename="../trips.py" line="757"/>
+        <location filename="../trips.py" line="764"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
         <location filename="../stores.py" line="666"/>
-        <location filename="../trips.py" line="736"/>
+        <location filename="../trips.py" line="743"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
         <location filename="../stores.py" line="667"/>
-        <location filename="../trips.py" line="759"/>
+        <location filename="../trips.py" line="766"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>

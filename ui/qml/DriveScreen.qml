@@ -10,6 +10,8 @@ Item {
 
     required property ShellStore shell
     required property DriveStore driveStore
+    // Owners' experience with a present trouble code, in one line; "" for none.
+    property string serviceNotice: ""
 
     objectName: "driveScreen"
 
@@ -51,6 +53,29 @@ Item {
                 text: qsTr("Vehicle bus lost: readings are not current")
                 color: Theme.warning
                 font.bold: true
+            }
+        }
+
+        Rectangle {
+            id: serviceNoticeBanner
+
+            objectName: "serviceNoticeBanner"
+            Layout.fillWidth: true
+            Layout.preferredHeight: serviceNoticeText.implicitHeight + Theme.spacing
+            visible: root.serviceNotice !== ""
+            radius: Theme.radius
+            color: Theme.surface
+
+            UiText {
+                id: serviceNoticeText
+
+                objectName: "serviceNoticeLabel"
+                anchors.centerIn: parent
+                width: parent.width - 2 * Theme.margin
+                horizontalAlignment: Text.AlignHCenter
+                elide: Text.ElideRight
+                textFormat: Text.PlainText
+                text: root.serviceNotice
             }
         }
 

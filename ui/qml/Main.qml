@@ -17,6 +17,7 @@ Window {
     required property AccountStore account
     required property TripDetailStore tripDetail
     required property TripExportStore tripExport
+    required property CommunityStore community
     // True in the running app: screens are built in the background, so the
     // shell reaches the screen first. Tests build them at once.
     required property bool asynchronousScreens
@@ -93,6 +94,7 @@ Window {
         DriveScreen {
             shell: root.shell
             driveStore: root.driveStore
+            serviceNotice: root.community.serviceNotice
         }
     }
 
@@ -112,6 +114,8 @@ Window {
 
         CommunityScreen {
             tipModel: root.tipModel
+            community: root.community
+            shell: root.shell
         }
     }
 

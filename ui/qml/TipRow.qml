@@ -1,8 +1,9 @@
 import QtQuick
 import QtQuick.Layouts
 
-// One community tip in the list: author and role, title, the whole text,
-// and a button to mark it helpful.
+// One community tip in the list: author, role and how helpful the author's
+// tips were, title, the whole text, and the owner's feedback in one tap
+// each: helpful, not helpful, "Later" and "No longer true".
 Rectangle {
     id: root
 
@@ -14,116 +15,127 @@ Rectangle {
     required property string roleLabel
     required property int helpful
     required property bool voted
+    required property int authorHelpful
+    required property string vote
+    required property bool later
+    required property bool reported
 
     signal helpfulTapped(string tipId)
+    signal notHelpfulTapped(string tipId)
+    signal laterTapped(string tipId)
+    signal reportTapped(string tipId)
 
     objectName: "tipRow" + index
     implicitHeight: layout.implicitHeight + 2 * Theme.margin
     radius: Theme.radius
     color: Theme.surface
 
-    RowLayout {
+    ColumnLayout {
         id: layout
 
         anchors.fill: parent
         anchors.margins: Theme.margin
-        spacing: Theme.margin
+        spacing: Theme.spacing / 2
 
-        ColumnLayout {
-            id: textColumn
+        RowLayout {
+            id: authorRow
 
             Layout.fillWidth: true
-            spacing: Theme.spacing / 2
+            spacing: Theme.spacing
 
-            RowLayout {
-                id: authorRow
+            Rectangle {
+                id: roleBadge
 
-                Layout.fillWidth: true
-                spacing: Theme.spacing
-
-                Rectangle {
-                    id: roleBadge
-
-                    Layout.preferredWidth: roleText.implicitWidth + 2 * Theme.spacing
-                    Layout.preferredHeight: roleText.implicitHeight + Theme.spacing / 2
-                    radius: height / 2
-                    color: Theme.accent
-
-                    UiText {
-                        id: roleText
-
-                        anchors.centerIn: parent
-                        text: root.roleLabel
-                        color: Theme.textOnAccent
-                    }
-                }
+                Layout.preferredWidth: roleText.implicitWidth + 2 * Theme.spacing
+                Layout.preferredHeight: roleText.implicitHeight + Theme.spacing / 2
+                radius: height / 2
+                color: Theme.accent
 
                 UiText {
-                    id: authorText
+                    id: roleText
 
-                    objectName: "tipRowAuthor"
-                    Layout.fillWidth: true
-                    elide: Text.ElideRight
-                    text: root.author
-                    color: Theme.secondaryText
+                    anchors.centerIn: parent
+                    text: root.roleLabel
+                    color: Theme.textOnAccent
                 }
             }
 
             UiText {
-                id: titleText
+                id: authorText
 
+                objectName: "tipRowAuthor"
                 Layout.fillWidth: true
-                text: root.title
                 elide: Text.ElideRight
-                font.pixelSize: Theme.titleTextSize
-                font.bold: true
-            }
-
-            UiText {
-                id: bodyText
-
-                Layout.fillWidth: true
-                text: root.body
-                wrapMode: Text.Wrap
-                lineHeight: 1.15
+                textFormat: Text.PlainText
+                text: root.author + " · " + qsTr("%n helpful votes on their tips", "",
+                                                  root.authorHelpful)
+                color: Theme.secondaryText
             }
         }
 
-        Rectangle {
-            id: helpfulButton
+        UiText {
+            id: titleText
 
-            objectName: "helpfulButton" + root.index
-            Layout.alignment: Qt.AlignVCenter
-            Layout.preferredWidth: Math.max(Theme.touchTarget * 2,
-                                            helpfulText.implicitWidth + 2 * Theme.spacing)
-            Layout.preferredHeight: Theme.touchTarget
-            radius: Theme.radius
-            color: root.voted ? Theme.accent : Theme.background
-            border.color: Theme.accent
-            border.width: Math.round(2 * Theme.dp)
-            // Dims while a finger rests on it, and returns when the list takes
-            // the gesture over, since the handler is then cancelled.
-            opacity: helpfulTap.pressed ? 0.6 : 1.0
+            Layout.fillWidth: true
+            text: root.title
+            textFormat: Text.PlainText
+            elide: Text.ElideRight
+            font.pixelSize: Theme.titleTextSize
+            font.bold: true
+        }
 
-            Accessible.role: Accessible.Button
-            Accessible.name: helpfulText.text
-            Accessible.onPressAction: root.helpfulTapped(root.tipId)
+        UiText {
+            id: bodyText
 
-            UiText {
-                id: helpfulText
+            Layout.fillWidth: true
+            text: root.body
+            textFormat: Text.PlainText
+            wrapMode: Text.Wrap
+            lineHeight: 1.15
+        }
 
-                anchors.centerIn: parent
-                text: qsTr("Helpful %1").arg(root.helpful)
-                color: root.voted ? Theme.textOnAccent : Theme.text
-                font.bold: true
+        Flow {
+            id: actions
+
+            Layout.fillWidth: true
+            Layout.topMargin: Theme.spacing / 2
+            spacing: Theme.spacing
+
+            ActionButton {
+                id: helpfulButton
+
+                objectName: "helpfulButton" + root.index
+                tapObjectName: "helpfulTap"
+                label: qsTr("Helpful %1").arg(root.helpful)
+                checked: root.vote === "helpful"
+                onActivated: root.helpfulTapped(root.tipId)
             }
 
-            TapHandler {
-                id: helpfulTap
+            ActionButton {
+                id: notHelpfulButton
 
-                objectName: "helpfulTap"
-                gesturePolicy: TapHandler.DragThreshold
-                onTapped: root.helpfulTapped(root.tipId)
+                objectName: "notHelpfulButton" + root.index
+                label: qsTr("Not helpful")
+                checked: root.vote === "not_helpful"
+                onActivated: root.notHelpfulTapped(root.tipId)
+            }
+
+            ActionButton {
+                id: laterButton
+
+                objectName: "laterButton" + root.index
+                label: root.later ? qsTr("Saved") : qsTr("Later")
+                checked: root.later
+                onActivated: root.laterTapped(root.tipId)
+            }
+
+            ActionButton {
+                id: reportButton
+
+                objectName: "reportButton" + root.index
+                label: qsTr("No longer true")
+                checked: root.reported
+                onActivated: root.reportTapped(root.tipId)
             }
         }
     }
