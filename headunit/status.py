@@ -24,6 +24,14 @@ GPS_NO_FIX = "no_fix"
 GPS_FIX_2D = "fix_2d"
 GPS_FIX_3D = "fix_3d"
 
+#: OBD-II adapter states: no adapter configured; adapter configured but not
+#: reachable (unplugged); adapter there but the car not answering or
+#: asleep; the car answering.
+OBD_NONE = "none"
+OBD_LOST = "lost"
+OBD_NO_CAR = "no_car"
+OBD_CONNECTED = "connected"
+
 #: Platform sync states, as ``sync.engine.SyncStatus.state`` names them.
 SYNC_SYNCED = "synced"
 SYNC_PENDING = "pending"
@@ -41,3 +49,4 @@ class Status:
     gps: str = GPS_NONE
     sync: str = SYNC_SIGNED_OUT
     sync_pending: int = 0
+    obd: str = OBD_NONE
