@@ -202,6 +202,9 @@ class HeadUnit:
             else:
                 override = BusOverride(config.can.interface, config.can.channel)
                 inputs = InputConfig(kind="bus", bus_override=override)
+            if config.gps is not None:
+                # gpsd is the real position source, also next to the demo car.
+                inputs.gpsd = (config.gps.host, config.gps.port)
         headunit = cls(
             config.profile_path,
             db_path or config.db_path,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -444,39 +442,97 @@ def test_adapter_unplugged_phase_with_emulator(tmp_path: Path, db_path: Path) ->
     scenario = load_scenario(write_scenario(tmp_path, ADAPTER_DRIVE))
     simulator = Simulator(headunit.decoder, time_scale=1, loop=False, scenario=scenario,
                           bus_factory=virtual_bus(channel), adapter=adapter)
-    obd_states = []
-    stop_watching = False
-
-    def record_obd_state() -> None:
-        while not stop_watching:
-            state = headunit.status().obd
-            if not obd_states or obd_states[-1] != state:
-                obd_states.append(state)
-            time.sleep(0.05)
-
-    watcher = threading.Thread(target=record_obd_state, daemon=True)
     headunit.start()
-    watcher.start()
     try:
-        assert wait_for(lambda: headunit.obd_status == status.OBD_CONNECTED, 15)
+        assert wait_for(lambda: headunit.status().obd == status.OBD_CONNECTED, 15)
         simulator.start()
         assert wait_for(lambda: not link.exists(), 15)
-        assert wait_for(lambda: headunit.obd_status == status.OBD_LOST, 10)
+        assert wait_for(lambda: headunit.status().obd == status.OBD_LOST, 10)
         read_while_lost = headunit.obd_source.values_read
         assert wait_for(lambda: link.exists(), 15)
-        assert wait_for(lambda: headunit.obd_status == status.OBD_CONNECTED, 15)
+        assert wait_for(lambda: headunit.status().obd == status.OBD_CONNECTED, 15)
         assert wait_for(lambda: headunit.obd_source.values_read > read_while_lost, 10)
     finally:
-        stop_watching = True
         simulator.stop()
         headunit.stop()
         adapter.close()
-        watcher.join(5)
 
     assert not simulator.failed
     assert adapter.plug_ins == 2
     assert headunit.obd_source.reconnects == 2
-    # Before its first connection the source counts as lost too.
-    while obd_states and obd_states[0] == status.OBD_LOST:
-        obd_states.pop(0)
-    assert obd_states == [status.OBD_CONNECTED, status.OBD_LOST, status.OBD_CONNECTED]
+
+
+# --- headunit simulate ---------------------------------------------------------------
+
+
+def test_simulate_sends_nmea_and_runs_adapter(tmp_path: Path, capsys) -> None:
+    import socket
+
+    from headunit import cli
+
+    path = write_scenario(tmp_path, """
+[[phase]]
+kind = "parked"
+duration_s = 2
+
+[[phase]]
+kind = "tunnel"
+duration_s = 2
+
+[[phase]]
+kind = "adapter_unplugged"
+duration_s = 1
+
+[[phase]]
+kind = "parked"
+duration_s = 1
+""")
+    link = tmp_path / "obd-adapter"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
+        receiver.bind(("127.0.0.1", 0))
+        receiver.settimeout(0.5)
+        port = receiver.getsockname()[1]
+
+        code = cli.main([
+            "simulate", "--scenario", str(path), "--time-scale", "4",
+            "--channel", f"cli-{uuid.uuid4().hex}",
+            "--nmea-udp", f"127.0.0.1:{port}", "--obd-link", str(link),
+        ])
+        sentences = []
+        while True:
+            try:
+                sentences.append(receiver.recv(200).decode().strip())
+            except TimeoutError:
+                break
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"ELM327 emulator at {link}" in out
+    assert "no GPS fix" in out
+    assert "OBD-II adapter unplugged" in out
+    assert not link.exists()
+    rmc = [sentence for sentence in sentences if sentence.startswith("$GPRMC")]
+    assert [sentence.split(",")[2] for sentence in rmc] == list("AAVVAAA")
+
+
+def test_simulate_rejects_bad_udp_address(capsys) -> None:
+    from headunit import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["simulate", "--scenario", "highway", "--nmea-udp", "localhost"])
+
+    assert "invalid UDP address 'localhost'" in capsys.readouterr().err
+
+
+def test_configured_gpsd_wins_over_simulated_gps(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from headunit.config import GpsSettings, default_config
+
+    config = replace(default_config(), gps=GpsSettings("127.0.0.1", 1), data_dir=tmp_path)
+
+    headunit = HeadUnit.from_config(config)
+    headunit.store.close()
+
+    assert headunit.inputs.kind == "demo"
+    assert headunit.inputs.gpsd == ("127.0.0.1", 1)
