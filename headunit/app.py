@@ -161,8 +161,8 @@ class HeadUnit:
         self.state.add_observer(self._wake_sync_after_trip)
 
         self._can_source: CanSource | None = None
-        #: gpsd when ``inputs.gpsd`` names one; in the demo without gpsd, the
-        #: simulated GPS that follows the demo drive.
+        #: gpsd when ``inputs.gpsd`` names one. In the demo without gpsd, it is
+        #: the simulated GPS that follows the demo drive.
         self.gps_source: GpsSource | SimulatedGps | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
@@ -356,7 +356,7 @@ class HeadUnit:
                     position_sinks=[simulated_gps] if simulated_gps is not None else [],
                 )
             except ScenarioError as error:
-                # The head unit still reads the bus; only the demo car is missing.
+                # The head unit still reads the bus, without the demo car on it.
                 self._config_error(error)
         every = self.inputs.bus_override
         overrides = {}

@@ -24,12 +24,14 @@ GPS_NO_FIX = "no_fix"
 GPS_FIX_2D = "fix_2d"
 GPS_FIX_3D = "fix_3d"
 
-#: OBD-II adapter states: no adapter configured; adapter configured but not
-#: reachable (unplugged); adapter there but the car not answering or
-#: asleep; the car answering.
+#: OBD-II adapter states.
+#: No adapter is configured.
 OBD_NONE = "none"
+#: The adapter is configured but cannot be reached, as when it is unplugged.
 OBD_LOST = "lost"
+#: The adapter is there, but the car does not respond or sleeps.
 OBD_NO_CAR = "no_car"
+#: The car responds to requests.
 OBD_CONNECTED = "connected"
 
 #: Platform sync states, as ``sync.engine.SyncStatus.state`` names them.

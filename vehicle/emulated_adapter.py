@@ -1,8 +1,8 @@
 """An ELM327 adapter that a scenario can unplug: the ELM327-emulator on a pty.
 
 The emulator (PyPI package ``ELM327-emulator``, a test dependency) opens
-a new pseudo-terminal each time it starts, so the head unit reaches it
-through a symbolic link at a fixed path, as udev gives a USB adapter a
+a new pseudo-terminal each time it starts. The head unit therefore reaches
+it through a symbolic link at a fixed path, as udev gives a USB adapter a
 fixed name under /dev/serial/by-id. Unplugging ends the emulator process
 group and removes the link, so the open port fails and reopening the path
 fails until the adapter is plugged in again.
@@ -23,10 +23,10 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-#: The emulator's bundled scenario that answers like a running car.
+#: The emulator's bundled scenario that replies like a running car.
 DEFAULT_EMULATOR_SCENARIO = "car"
 #: Maximum wait for the emulator to print its pty, in seconds. It usually
-#: starts in well under a second; the margin covers a loaded test machine.
+#: starts in well under a second, and the margin covers a loaded machine.
 START_TIMEOUT_S = 15.0
 
 
@@ -52,7 +52,8 @@ class EmulatedAdapter:
         self._workdir: tempfile.TemporaryDirectory[str] | None = None
         self._requests: queue.Queue[bool | None] = queue.Queue()
         self._worker: threading.Thread | None = None
-        self._lock = threading.Lock()
+        # Reentrant, because a failed start unplugs while plugging in.
+        self._lock = threading.RLock()
 
     @property
     def plugged(self) -> bool:
@@ -76,7 +77,11 @@ class EmulatedAdapter:
                 cwd=self._workdir.name,
                 start_new_session=True,
             )
-            pty = self._wait_for_pty(batch)
+            try:
+                pty = self._wait_for_pty(batch)
+            except AdapterError:
+                self.unplug()
+                raise
             temporary = self.link.with_name(self.link.name + ".new")
             temporary.unlink(missing_ok=True)
             temporary.symlink_to(pty)
@@ -148,7 +153,6 @@ class EmulatedAdapter:
                     "is the ELM327-emulator package installed (pip install '.[test]')?"
                 )
             if time.monotonic() > deadline:
-                self.unplug()
                 raise AdapterError(
                     f"the ELM327 emulator printed no pty within {START_TIMEOUT_S:g} s"
                 )

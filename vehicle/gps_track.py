@@ -1,7 +1,7 @@
 """Positions of a simulated drive, from its phase speeds and headings.
 
 The car starts at the scenario's ``[gps]`` point and drives in a straight
-line on its current heading; a phase with ``heading_deg`` turns it when
+line on its current heading. A phase with ``heading_deg`` turns it when
 the phase begins. Speed changes linearly inside a phase, as the CAN
 simulator plays it, so the distance within a phase has a closed form.
 Positions use a local flat-earth step (an equirectangular projection),
@@ -21,7 +21,7 @@ EARTH_RADIUS_M = 6_371_008.8
 
 @dataclass(frozen=True)
 class TrackPoint:
-    """Where the car is at ``t`` simulated seconds, and whether a receiver has a fix."""
+    """A position of the car at ``t`` simulated seconds, with the receiver's fix state."""
 
     t: float
     latitude: float

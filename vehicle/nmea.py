@@ -73,9 +73,10 @@ def _degrees_minutes(value: float, degree_digits: int, positive: str, negative: 
 class NmeaUdpFeed:
     """Send each simulated position as NMEA datagrams to a UDP port, for gpsd.
 
-    The address is the caller's; the command line and the tests give a
-    loopback one. Sending never raises: a failed send is logged once and
-    counted, because a missing gpsd must not stop the CAN simulation.
+    The address is the caller's, and the command line and the tests give a
+    loopback one. A send that fails with ``OSError`` is counted and logged
+    once instead of raised, because a missing gpsd must not stop the CAN
+    simulation.
     """
 
     def __init__(self, host: str, port: int) -> None:

@@ -100,7 +100,7 @@ class CarStart:
 
 @dataclass(frozen=True)
 class GpsStart:
-    """Where the GPS track of a scenario begins, and its first heading."""
+    """Start point and first heading of a scenario's GPS track."""
 
     latitude: float = DEFAULT_START_LATITUDE
     longitude: float = DEFAULT_START_LONGITUDE

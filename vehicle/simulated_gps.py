@@ -1,7 +1,7 @@
 """A position source for the demo when no gpsd is configured.
 
 ``SimulatedGps`` receives the simulator's track points and pushes the same
-VSS updates that ``GpsSource`` pushes for gpsd's reports, stamped with the
+VSS updates that ``GpsSource`` pushes for gpsd's reports. They carry the
 simulated time of the CAN frames, so trips, the map and the GPS status
 work in the demo at any time scale. gpsd stays the real path: the head
 unit uses this source only in the demo and only without ``--gpsd``.

@@ -480,6 +480,6 @@ class Simulator:
             self.adapter.request(plugged)
 
 
-#: Kinds of entries on the simulator's timeline; at equal times a phase
+#: Kinds of entries on the simulator's timeline. At equal times a phase
 #: start comes first, then positions, then frames.
 _PHASE, _POSITION, _FRAME = 0, 1, 2
