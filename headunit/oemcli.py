@@ -176,6 +176,7 @@ def configured_headunit(
     gpsd = getattr(args, "gpsd", None)
     if gpsd is not None:
         headunit.inputs.gpsd = gpsd
+    headunit.inputs.scenario = getattr(args, "scenario", None)
     return headunit
 
 

@@ -51,6 +51,24 @@ def add_simulate_parser(
     parser.set_defaults(handler=lambda args: run_simulation(args, resolve_profile))
 
 
+def add_demo_scenario_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--scenario`` to ``headunit run``: the drive the built-in demo plays."""
+    parser.add_argument(
+        "--scenario", type=_scenario, default=None, metavar="NAME|FILE",
+        help="demo only: play this bundled scenario or TOML file instead of the "
+             "built-in stop-and-go drive, such as highway for a tunnel without GPS",
+    )
+
+
+def _scenario(text: str) -> Any:
+    from vehicle.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(text)
+    except ScenarioError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _udp_address(text: str) -> tuple[str, int]:
     host, separator, port_text = text.rpartition(":")
     host = host.strip("[]")

@@ -536,3 +536,26 @@ def test_configured_gpsd_wins_over_simulated_gps(tmp_path: Path) -> None:
 
     assert headunit.inputs.kind == "demo"
     assert headunit.inputs.gpsd == ("127.0.0.1", 1)
+
+
+def test_run_scenario_option_reaches_demo(tmp_path: Path) -> None:
+    from headunit import cli, oemcli
+
+    parser = cli._build_parser()
+    args = parser.parse_args(["run", "--scenario", "highway", "--db", str(tmp_path / "h.db")])
+
+    headunit = oemcli.configured_headunit(args)
+    headunit.store.close()
+
+    assert headunit.inputs.kind == "demo"
+    assert headunit.inputs.scenario is not None
+    assert headunit.inputs.scenario.name == "highway"
+
+
+def test_run_rejects_unknown_scenario(capsys) -> None:
+    from headunit import cli
+
+    with pytest.raises(SystemExit):
+        cli._build_parser().parse_args(["run", "--scenario", "moon-landing"])
+
+    assert "moon-landing" in capsys.readouterr().err

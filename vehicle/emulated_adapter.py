@@ -61,7 +61,10 @@ class EmulatedAdapter:
         return process is not None and process.poll() is None
 
     def plug_in(self) -> None:
-        """Start the emulator and point ``link`` at its pty; raise ``AdapterError``."""
+        """Start the emulator and point ``link`` at its pty.
+
+        Raises ``AdapterError`` when the emulator exits or prints no pty.
+        """
         with self._lock:
             if self.plugged:
                 return
@@ -149,8 +152,9 @@ class EmulatedAdapter:
                 return lines[0].strip()
             if self._process.poll() is not None:
                 raise AdapterError(
-                    f"the ELM327 emulator exited with code {self._process.returncode}; "
-                    "is the ELM327-emulator package installed (pip install '.[test]')?"
+                    f"the ELM327 emulator exited with code {self._process.returncode}. "
+                    "Check that the ELM327-emulator package is installed "
+                    "(pip install '.[test]')"
                 )
             if time.monotonic() > deadline:
                 raise AdapterError(
