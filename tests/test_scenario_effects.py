@@ -559,3 +559,17 @@ def test_run_rejects_unknown_scenario(capsys) -> None:
         cli._build_parser().parse_args(["run", "--scenario", "moon-landing"])
 
     assert "moon-landing" in capsys.readouterr().err
+
+
+def test_adapter_start_failure_raises(tmp_path: Path, monkeypatch) -> None:
+    from vehicle import emulated_adapter
+
+    # /bin/false stands in for a Python without the emulator: it exits at once.
+    monkeypatch.setattr(emulated_adapter.sys, "executable", "/bin/false")
+    adapter = emulated_adapter.EmulatedAdapter(tmp_path / "obd-adapter")
+
+    with pytest.raises(emulated_adapter.AdapterError, match="exited with code 1"):
+        adapter.plug_in()
+
+    assert not adapter.plugged
+    assert not (tmp_path / "obd-adapter").exists()
