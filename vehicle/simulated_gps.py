@@ -44,11 +44,12 @@ class SimulatedGps:
 
     def __call__(self, point: TrackPoint, timestamp: float) -> None:
         self.points += 1
+        # As in GpsSource, the state gets the updates before the status
+        # changes, so a reader that sees the new status sees the new position.
         if not point.has_fix:
-            self._set_status(GpsStatus.NO_FIX)
             self._sink([SignalUpdate(vss.GNSS_FIX_TYPE, vss.FIX_NONE, timestamp)])
+            self._set_status(GpsStatus.NO_FIX)
             return
-        self._set_status(GpsStatus.FIX_3D)
         fix_time = datetime.fromtimestamp(timestamp, timezone.utc)
         self._sink([
             SignalUpdate(vss.GNSS_FIX_TYPE, vss.FIX_3D, timestamp),
@@ -62,6 +63,7 @@ class SimulatedGps:
                 timestamp,
             ),
         ])
+        self._set_status(GpsStatus.FIX_3D)
 
     def _set_status(self, status: GpsStatus) -> None:
         if status is not self.status:
