@@ -213,7 +213,6 @@ class GpsSource:
         if was in (GpsStatus.FIX_2D, GpsStatus.FIX_3D):
             self.decoder.fix_type = vss.FIX_NONE
             self._push([SignalUpdate(vss.GNSS_FIX_TYPE, vss.FIX_NONE, self._clock())])
-        self._set_status(GpsStatus.NO_GPSD)
         # Only losing a gpsd that reported is a warning. The retries that
         # follow, and a gpsd without a receiver, repeat every few seconds.
         log = logger.warning if was is not GpsStatus.NO_GPSD else logger.debug
@@ -224,6 +223,9 @@ class GpsSource:
             reason,
             delay_s,
         )
+        # Last, so a reader that sees NO_GPSD also sees the position
+        # invalidated and the warning logged.
+        self._set_status(GpsStatus.NO_GPSD)
 
     def _push(self, updates: list[SignalUpdate]) -> None:
         try:
