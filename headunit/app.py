@@ -40,7 +40,10 @@ from vehicle.candecode import CanDecoder
 from vehicle.cansource import BusOverride, CanSource, ReplayResult, replay_log
 from vehicle.dbc import DbcError
 from vehicle.gps_source import GpsSource, GpsStatus
+from vehicle.obd_source import ObdState
 from vehicle.profile import ProfileError, VehicleProfile, load_profile
+from vehicle.scenario import Scenario, ScenarioError
+from vehicle.simulated_gps import SimulatedGps
 from vehicle.simulator import Simulator
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,15 @@ _GPS_LADDER = {
     GpsStatus.NO_FIX: status.GPS_NO_FIX,
     GpsStatus.FIX_2D: status.GPS_FIX_2D,
     GpsStatus.FIX_3D: status.GPS_FIX_3D,
+}
+
+#: The OBD-II source's states on the status ladder.
+_OBD_LADDER = {
+    ObdState.NOT_CONNECTED: status.OBD_LOST,
+    ObdState.CAR_NOT_ANSWERING: status.OBD_NO_CAR,
+    ObdState.REFUSED: status.OBD_NO_CAR,
+    ObdState.ASLEEP: status.OBD_NO_CAR,
+    ObdState.POLLING: status.OBD_CONNECTED,
 }
 
 
@@ -71,6 +83,8 @@ class InputConfig:
     replay_timezone: tzinfo | None = None
     time_scale: float = 1.0
     loop: bool = True
+    #: Drive the demo car plays; None plays the built-in stop-and-go cycle.
+    scenario: Scenario | None = None
     bus_override: BusOverride = field(default_factory=BusOverride)
     #: Overrides for single buses by name; what they set wins over ``bus_override``.
     bus_overrides: dict[str, BusOverride] = field(default_factory=dict)
@@ -148,7 +162,9 @@ class HeadUnit:
         self.state.add_observer(self._wake_sync_after_trip)
 
         self._can_source: CanSource | None = None
-        self.gps_source: GpsSource | None = None
+        #: gpsd when ``inputs.gpsd`` names one. In the demo without gpsd, it is
+        #: the simulated GPS that follows the demo drive.
+        self.gps_source: GpsSource | SimulatedGps | None = None
         self._simulator: Simulator | None = None
         self._replay_thread: threading.Thread | None = None
         self._tick_thread: threading.Thread | None = None
@@ -187,6 +203,9 @@ class HeadUnit:
             else:
                 override = BusOverride(config.can.interface, config.can.channel)
                 inputs = InputConfig(kind="bus", bus_override=override)
+            if config.gps is not None:
+                # gpsd is the real position source, also next to the demo car.
+                inputs.gpsd = (config.gps.host, config.gps.port)
         headunit = cls(
             config.profile_path,
             db_path or config.db_path,
@@ -238,7 +257,15 @@ class HeadUnit:
             gps=_GPS_LADDER[self.gps_status],
             sync=sync.state,
             sync_pending=sync.pending,
+            obd=self.obd_status,
         )
+
+    @property
+    def obd_status(self) -> str:
+        """State of the OBD-II adapter on the status ladder; ``status.OBD_NONE`` without one."""
+        if self.obd_source is None:
+            return status.OBD_NONE
+        return _OBD_LADDER[self.obd_source.state]
 
     @property
     def bus_status(self) -> str:
@@ -302,6 +329,9 @@ class HeadUnit:
             host, port = self.inputs.gpsd
             self.gps_source = GpsSource(host, port, self.state.update)
             self.gps_source.start()
+        elif self.inputs.kind == "demo" and self.decoder is not None:
+            self.gps_source = SimulatedGps(self.state.update)
+            self.gps_source.start()
         if self.obd_source is not None:
             # OBD-II runs beside any CAN input, also when the CAN side failed.
             self.obd_source.start()
@@ -319,9 +349,16 @@ class HeadUnit:
             return
         if kind == "demo":
             # The demo car and the head unit are two nodes on one virtual bus.
-            self._simulator = Simulator(
-                self.decoder, time_scale=self.inputs.time_scale, loop=self.inputs.loop
-            )
+            simulated_gps = self.gps_source if isinstance(self.gps_source, SimulatedGps) else None
+            try:
+                self._simulator = Simulator(
+                    self.decoder, time_scale=self.inputs.time_scale, loop=self.inputs.loop,
+                    scenario=self.inputs.scenario,
+                    position_sinks=[simulated_gps] if simulated_gps is not None else [],
+                )
+            except ScenarioError as error:
+                # The head unit still reads the bus, without the demo car on it.
+                self._config_error(error)
         every = self.inputs.bus_override
         overrides = {}
         for name in self.profile.buses:

@@ -23,7 +23,7 @@ from headunit.tripconfig import (
     add_trip_settings_option,
     load_trip_settings,
 )
-from headunit.simulate_cli import add_simulate_parser
+from headunit.simulate_cli import add_demo_scenario_option, add_simulate_parser
 from vehicle.gps_source import DEFAULT_GPSD_PORT, parse_gpsd_address
 
 # The vehicle and storage stacks are imported inside the commands, so that
@@ -116,6 +116,7 @@ def _build_parser(with_tools: bool = True) -> argparse.ArgumentParser:
                      help="exit once the first frame is rendered (start-up timing)")
     _add_gpsd_option(run)
     _add_obd_options(run)
+    add_demo_scenario_option(run)
     oemcli.add_config_option(run)
     run.set_defaults(handler=_run)
     _add_gallery_parser(commands)

@@ -173,6 +173,10 @@ def configured_headunit(
         parked_timeout_s=args.parked_timeout, trip_settings=trip_settings,
     )
     headunit.inputs.time_scale = args.time_scale
+    gpsd = getattr(args, "gpsd", None)
+    if gpsd is not None:
+        headunit.inputs.gpsd = gpsd
+    headunit.inputs.scenario = getattr(args, "scenario", None)
     return headunit
 
 

@@ -41,7 +41,42 @@ def add_simulate_parser(
                           help="simulated seconds per real second (default: 1)")
     parser.add_argument("--loop", action="store_true",
                           help="repeat the scenario until interrupted")
+    parser.add_argument("--nmea-udp", type=_udp_address, default=None, metavar="HOST:PORT",
+                          help="also send the drive's GPS track as NMEA datagrams to this "
+                               "address, for gpsd -n -b udp://HOST:PORT (such as "
+                               "127.0.0.1:29470); tunnel phases send no fix")
+    parser.add_argument("--obd-link", type=Path, default=None, metavar="PATH",
+                          help="also run the ELM327 emulator on a pty reached through a "
+                               "symbolic link at PATH; adapter_unplugged phases unplug it")
     parser.set_defaults(handler=lambda args: run_simulation(args, resolve_profile))
+
+
+def add_demo_scenario_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--scenario`` to ``headunit run``: the drive the built-in demo plays."""
+    parser.add_argument(
+        "--scenario", type=_scenario, default=None, metavar="NAME|FILE",
+        help="demo only: play this bundled scenario or TOML file instead of the "
+             "built-in stop-and-go drive, such as highway for a tunnel without GPS",
+    )
+
+
+def _scenario(text: str) -> Any:
+    from vehicle.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(text)
+    except ScenarioError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _udp_address(text: str) -> tuple[str, int]:
+    host, separator, port_text = text.rpartition(":")
+    host = host.strip("[]")
+    if not separator or not host or not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"invalid UDP address {text!r}: expected HOST:PORT, such as 127.0.0.1:29470"
+        )
+    return host, int(port_text)
 
 
 def run_simulation(args: argparse.Namespace, resolve_profile: Callable[[Path | None], Path]) -> int:
@@ -52,6 +87,8 @@ def run_simulation(args: argparse.Namespace, resolve_profile: Callable[[Path | N
     from vehicle.dbc import DbcError
     from vehicle.profile import ProfileError, load_profile
     from vehicle.scenario import ScenarioError, load_scenario
+    from vehicle.emulated_adapter import AdapterError, EmulatedAdapter
+    from vehicle.nmea import NmeaUdpFeed
     from vehicle.simulator import Simulator
 
     if args.time_scale <= 0:
@@ -72,8 +109,23 @@ def run_simulation(args: argparse.Namespace, resolve_profile: Callable[[Path | N
             options["channel"] = args.channel
         return can.Bus(**options)
 
-    simulator = Simulator(decoder, time_scale=args.time_scale, loop=args.loop,
-                          scenario=scenario, bus_factory=open_bus)
+    feed = NmeaUdpFeed(*args.nmea_udp) if args.nmea_udp is not None else None
+    adapter = EmulatedAdapter(args.obd_link) if args.obd_link is not None else None
+    try:
+        simulator = Simulator(decoder, time_scale=args.time_scale, loop=args.loop,
+                              scenario=scenario, bus_factory=open_bus,
+                              position_sinks=[feed] if feed is not None else [],
+                              adapter=adapter)
+        if adapter is not None:
+            adapter.plug_in()
+            print(f"ELM327 emulator at {adapter.link}", flush=True)
+    except (ScenarioError, AdapterError) as error:
+        print(f"headunit: {error}", file=sys.stderr)
+        if feed is not None:
+            feed.close()
+        return EXIT_CONFIG_ERROR
+    if feed is not None:
+        print(f"GPS track as NMEA to udp://{args.nmea_udp[0]}:{args.nmea_udp[1]}", flush=True)
     print(f"scenario {scenario.name}: {len(scenario.phases)} phases, "
           f"{scenario.duration_s:.0f} s simulated", flush=True)
     simulator.start()
@@ -90,6 +142,10 @@ def run_simulation(args: argparse.Namespace, resolve_profile: Callable[[Path | N
         pass
     finally:
         simulator.stop()
+        if adapter is not None:
+            adapter.close()
+        if feed is not None:
+            feed.close()
     print(f"frames sent: {simulator.frames_sent}", flush=True)
     return 1 if simulator.failed else 0
 
@@ -99,11 +155,15 @@ def _describe(phase: Any) -> str:
     if phase.charging_type != "NONE":
         notes.append(f"{phase.charging_type} charging to {phase.target_soc_percent:.0f} %")
     if phase.gps_lost:
-        notes.append("GPS lost (not simulated: the head unit keeps its gpsd input)")
+        notes.append("no GPS fix")
+    if phase.kind == "adapter_unplugged":
+        notes.append("OBD-II adapter unplugged")
     if phase.bus_silent:
         notes.append("bus silent")
     if phase.dtc:
-        notes.append(f"DTC {phase.dtc} (OBD side, not sent on CAN)")
+        notes.append(f"DTC {phase.dtc} appears")
+    if phase.dtc_clear:
+        notes.append("all DTCs cleared" if phase.dtc_clear == "*" else f"DTC {phase.dtc_clear} cleared")
     if phase.set_soc_percent is not None:
         notes.append(f"state of charge set to {phase.set_soc_percent:.0f} %")
     text = f"phase {phase.name} ({phase.kind}): {phase.duration_s:.1f} s to {phase.end_speed_kmh:.0f} km/h"

@@ -24,6 +24,16 @@ GPS_NO_FIX = "no_fix"
 GPS_FIX_2D = "fix_2d"
 GPS_FIX_3D = "fix_3d"
 
+#: OBD-II adapter states.
+#: No adapter is configured.
+OBD_NONE = "none"
+#: The adapter is configured but cannot be reached, as when it is unplugged.
+OBD_LOST = "lost"
+#: The adapter is there, but the car does not respond or sleeps.
+OBD_NO_CAR = "no_car"
+#: The car responds to requests.
+OBD_CONNECTED = "connected"
+
 #: Platform sync states, as ``sync.engine.SyncStatus.state`` names them.
 SYNC_SYNCED = "synced"
 SYNC_PENDING = "pending"
@@ -41,3 +51,4 @@ class Status:
     gps: str = GPS_NONE
     sync: str = SYNC_SIGNED_OUT
     sync_pending: int = 0
+    obd: str = OBD_NONE

@@ -172,7 +172,7 @@ def test_dbc_without_header_lines_loads_with_one_warning(
     with caplog.at_level(logging.WARNING):
         loaded = load_dbc(gappy)
 
-    assert len(loaded.database.messages) == 4
+    assert len(loaded.database.messages) == 5
     assert loaded.mended == ("no BS_: line", "no BU_: line")
     assert len(caplog.records) == 1
 

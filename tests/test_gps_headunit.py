@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ from tests.test_gps_source import (
     watching,
 )
 from vehicle import vss
+from vehicle.cansource import BusOverride
 from vehicle.gps_source import GpsSource, GpsStatus
+from vehicle.simulated_gps import SimulatedGps
 from vehicle.profile import load_profile
 from vehicle.signals import SignalUpdate
 
@@ -67,12 +70,27 @@ def test_headunit_gps_status_ladder(gpsd, db_path: Path) -> None:
 
 def test_headunit_without_gpsd_shows_no_gps(db_path: Path) -> None:
     headunit = HeadUnit(
-        DEMO_PROFILE, db_path, inputs=InputConfig(kind="demo", loop=False)
+        DEMO_PROFILE,
+        db_path,
+        inputs=InputConfig(
+            kind="bus", bus_override=BusOverride("virtual", f"no-gps-{uuid.uuid4().hex}")
+        ),
     )
     headunit.start()
     try:
         assert headunit.gps_source is None
         assert headunit.gps_status is GpsStatus.NO_GPSD
+    finally:
+        headunit.stop()
+
+
+def test_demo_without_gpsd_uses_simulated_gps(db_path: Path) -> None:
+    headunit = HeadUnit(
+        DEMO_PROFILE, db_path, inputs=InputConfig(kind="demo", loop=False)
+    )
+    headunit.start()
+    try:
+        assert isinstance(headunit.gps_source, SimulatedGps)
     finally:
         headunit.stop()
 

@@ -146,15 +146,18 @@ def test_highway_tunnel_loses_gps() -> None:
     assert max(values(series, vss.SPEED)) == pytest.approx(120, abs=0.1)
 
 
-def test_rush_hour_bus_silent_and_dtc(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="vehicle.simulator")
+def test_rush_hour_bus_silent_and_dtc() -> None:
     _, series, frame_times = play("rush-hour")
 
     gaps = [b - a for a, b in zip(frame_times, frame_times[1:])]
     assert max(gaps) == pytest.approx(10, abs=0.1)
-    dtc_lines = [r for r in caplog.records if "P0A80" in r.getMessage()]
-    assert len(dtc_lines) == 1
-    assert vss.DTC_LIST not in series
+    changes = []
+    for t, codes in series[vss.DTC_LIST]:
+        if not changes or changes[-1][1] != codes:
+            changes.append((t, codes))
+    assert [codes for _, codes in changes] == [[], ["P0A80"], []]
+    assert changes[1][0] == pytest.approx(100, abs=1.0)
+    assert set(values(series, vss.OBD_DTC_COUNT)) == {0, 1}
 
 
 def test_traffic_jam_follows_seed(tmp_path: Path) -> None:
@@ -197,6 +200,11 @@ BAD_FILES = [
     ("phase", 'name = "empty"\n'),
     ("seed", '[[phase]]\nkind = "traffic_jam"\nduration_s = 5\nseed = 1.5\n'),
     ("colour", 'colour = "red"\n[[phase]]\nkind = "parked"\nduration_s = 5\n'),
+    ("code", '[[phase]]\nkind = "dtc"\ncode = "engine hot"\n'),
+    ("code", '[[phase]]\nkind = "dtc"\n'),
+    ("gps.latitude", '[gps]\nlatitude = 91\n[[phase]]\nkind = "parked"\nduration_s = 5\n'),
+    ("gps.altitude", '[gps]\naltitude = 3\n[[phase]]\nkind = "parked"\nduration_s = 5\n'),
+    ("heading_deg", '[[phase]]\nkind = "cruise"\nduration_s = 5\nheading_deg = "north"\n'),
 ]
 
 

@@ -202,13 +202,17 @@ class GpsSource:
             if self.decoder.last_class == "WATCH":
                 self.watching = True
             if updates:
-                self._set_status(_STATUS_OF_FIX[self.decoder.fix_type or vss.FIX_NONE])
+                # The state gets the updates before the status changes, so a
+                # reader that sees the new status also sees the new position.
                 self._push(updates)
+                self._set_status(_STATUS_OF_FIX[self.decoder.fix_type or vss.FIX_NONE])
 
     def _lose_connection(self, reason: str, delay_s: float) -> None:
         self.disconnects += 1
         was = self.status
-        self._set_status(GpsStatus.NO_GPSD)
+        if was in (GpsStatus.FIX_2D, GpsStatus.FIX_3D):
+            self.decoder.fix_type = vss.FIX_NONE
+            self._push([SignalUpdate(vss.GNSS_FIX_TYPE, vss.FIX_NONE, self._clock())])
         # Only losing a gpsd that reported is a warning. The retries that
         # follow, and a gpsd without a receiver, repeat every few seconds.
         log = logger.warning if was is not GpsStatus.NO_GPSD else logger.debug
@@ -219,9 +223,9 @@ class GpsSource:
             reason,
             delay_s,
         )
-        if was in (GpsStatus.FIX_2D, GpsStatus.FIX_3D):
-            self.decoder.fix_type = vss.FIX_NONE
-            self._push([SignalUpdate(vss.GNSS_FIX_TYPE, vss.FIX_NONE, self._clock())])
+        # Last, so a reader that sees NO_GPSD also sees the position
+        # invalidated and the warning logged.
+        self._set_status(GpsStatus.NO_GPSD)
 
     def _push(self, updates: list[SignalUpdate]) -> None:
         try:

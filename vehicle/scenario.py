@@ -16,13 +16,19 @@ and a list of ``[[phase]]`` tables, played in order. Each phase has a
 Phases that change speed do so linearly from the end speed of the phase
 before. A traffic jam expands into stop-and-go phases drawn from its
 ``seed``, so one file always gives the same drive.
+
+An optional ``[gps]`` table sets where the drive starts and its first
+heading (``latitude``, ``longitude``, ``heading_deg``); any phase may
+turn the car with ``heading_deg``. ``vehicle.gps_track`` turns the phase
+speeds and headings into positions.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,13 @@ NORMAL_BRAKE_G = 0.25
 HARD_BRAKE_G = 0.6
 #: Charging power when the phase gives none, in kW.
 DEFAULT_CHARGE_KW = {"AC": 11.0, "DC": 120.0}
+#: Value of ``Phase.dtc_clear`` that clears every active trouble code.
+ALL_DTCS = "*"
+_DTC_CODE = re.compile(r"[PCBU][0-9A-F]{4}")
+#: Start of the GPS track when a scenario has no ``[gps]`` table: Wulin
+#: Square in Hangzhou, the city of the bundled community content.
+DEFAULT_START_LATITUDE = 30.2741
+DEFAULT_START_LONGITUDE = 120.1551
 
 
 class ScenarioError(ValueError):
@@ -68,6 +81,11 @@ class Phase:
     gps_lost: bool = False
     #: Diagnostic trouble code that appears when the phase begins.
     dtc: str | None = None
+    #: Trouble code cleared when the phase begins, or ``ALL_DTCS``.
+    dtc_clear: str | None = None
+    #: Heading the car turns to when the phase begins, in degrees from
+    #: north; None keeps the heading of the phase before.
+    heading_deg: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,12 +99,23 @@ class CarStart:
 
 
 @dataclass(frozen=True)
+class GpsStart:
+    """Start point and first heading of a scenario's GPS track."""
+
+    latitude: float = DEFAULT_START_LATITUDE
+    longitude: float = DEFAULT_START_LONGITUDE
+    #: Degrees clockwise from true north.
+    heading_deg: float = 90.0
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     source: Path
     phases: tuple[Phase, ...]
     car: CarStart = field(default_factory=CarStart)
     description: str = ""
+    gps: GpsStart = field(default_factory=GpsStart)
 
     @property
     def duration_s(self) -> float:
@@ -125,8 +154,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def _parse(path: Path, document: dict[str, Any]) -> Scenario:
-    _reject_unknown(path, "", document, {"name", "description", "car", "phase"})
+    _reject_unknown(path, "", document, {"name", "description", "car", "gps", "phase"})
     car = _parse_car(path, document.get("car", {}))
+    gps = _parse_gps(path, document.get("gps", {}))
     tables = document.get("phase")
     if not isinstance(tables, list) or not tables:
         raise ScenarioError(f"{path}: key 'phase' is missing: add at least one [[phase]] table")
@@ -147,7 +177,7 @@ def _parse(path: Path, document: dict[str, Any]) -> Scenario:
     description = document.get("description", "")
     if not isinstance(description, str):
         raise ScenarioError(f"{path}: key 'description' must be a string")
-    return Scenario(name, path, tuple(phases), car, description)
+    return Scenario(name, path, tuple(phases), car, description, gps)
 
 
 def _parse_car(path: Path, table: Any) -> CarStart:
@@ -167,9 +197,28 @@ def _parse_car(path: Path, table: Any) -> CarStart:
     return car
 
 
+def _parse_gps(path: Path, table: Any) -> GpsStart:
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{path}: key 'gps' must be a table")
+    reader = _Reader(path, "gps", table)
+    defaults = GpsStart()
+    start = GpsStart(
+        latitude=reader.number("latitude", defaults.latitude, -85, 85),
+        longitude=reader.number("longitude", defaults.longitude, -180, 180),
+        heading_deg=reader.number("heading_deg", defaults.heading_deg, 0, 360),
+    )
+    reader.finish()
+    return start
+
+
 def _parse_phase(reader: _Reader, speed: float) -> list[Phase]:
     kind = reader.choice("kind", None, sorted(_KINDS))
-    return _KINDS[kind](reader, speed)
+    phases = _KINDS[kind](reader, speed)
+    if "heading_deg" in reader.table:
+        # The turn happens when the first of the expanded phases begins.
+        heading = reader.number("heading_deg", None, 0, 360)
+        phases[0] = replace(phases[0], heading_deg=heading)
+    return phases
 
 
 def _parked(reader: _Reader, speed: float) -> list[Phase]:
@@ -262,9 +311,18 @@ def _charge(reader: _Reader, speed: float) -> list[Phase]:
 
 
 def _dtc(reader: _Reader, speed: float) -> list[Phase]:
-    code = reader.string("code")
+    code = reader.dtc_code(None)
     return [Phase(
         reader.name(f"DTC {code}"), reader.duration(1.0), speed, kind="dtc", dtc=code
+    )]
+
+
+def _dtc_clear(reader: _Reader, speed: float) -> list[Phase]:
+    code = reader.dtc_code(ALL_DTCS)
+    label = "all DTCs" if code == ALL_DTCS else f"DTC {code}"
+    return [Phase(
+        reader.name(f"clear {label}"), reader.duration(1.0), speed,
+        kind="dtc_clear", dtc_clear=code,
     )]
 
 
@@ -307,6 +365,7 @@ _KINDS = {
     "traffic_jam": _traffic_jam,
     "charge": _charge,
     "dtc": _dtc,
+    "dtc_clear": _dtc_clear,
     "battery_low": _battery_low,
     "tunnel": _tunnel,
     "adapter_unplugged": _adapter_unplugged,
@@ -365,6 +424,19 @@ class _Reader:
         if value not in choices:
             raise self._fail(key, f"{value!r} is not one of {', '.join(choices)}")
         return value
+
+    def dtc_code(self, default: str | None) -> str:
+        """Read ``code``: an SAE J2012 trouble code such as P0A80, upper-cased."""
+        code = self.string("code", default)
+        if code == default:
+            return code
+        code = code.upper()
+        if not _DTC_CODE.fullmatch(code):
+            raise self._fail(
+                "code", f"{code!r} is not a trouble code such as P0A80 "
+                "(P, C, B or U and four hexadecimal digits)"
+            )
+        return code
 
     def name(self, default: str) -> str:
         return self.string("name", default)

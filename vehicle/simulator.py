@@ -5,15 +5,21 @@ brake, charge and more) read from a scenario file; see ``vehicle.scenario``. A s
 turns the speed into battery power and state of charge. Frames are encoded
 with the same profile and DBC that decode them. The simulator is a separate
 node on the bus, because the head unit's own bus object never sends.
+
+Besides CAN frames, the simulator hands a position of the drive's GPS
+track (``vehicle.gps_track``) once a second to its position sinks (an
+NMEA feed for gpsd, or the demo's simulated GPS), and plugs an emulated
+OBD-II adapter out and back in for ``adapter_unplugged`` phases.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
 import can
 import cantools
@@ -21,7 +27,10 @@ import cantools
 from vehicle import vss
 from vehicle.candecode import CanDecoder
 from vehicle.profile import SignalMapping
-from vehicle.scenario import CarStart, Phase, Scenario, load_scenario
+from vehicle.gps_track import GpsTrack, TrackPoint
+from vehicle.scenario import (
+    ALL_DTCS, CarStart, GpsStart, Phase, Scenario, ScenarioError, load_scenario,
+)
 
 __all__ = [
     "STOP_AND_GO", "DemoCar", "ElectricCarModel", "Phase", "Simulator",
@@ -29,6 +38,18 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: A receiver of track points: called with the point and its Unix timestamp.
+PositionSink = Callable[[TrackPoint, float], None]
+#: Interval between two positions of the GPS track, in simulated seconds.
+GPS_PERIOD_S = 1.0
+
+
+class AdapterControl(Protocol):
+    """An OBD-II adapter the simulator can unplug, such as ``EmulatedAdapter``."""
+
+    def request(self, plugged: bool) -> None:
+        """Plug the adapter in (True) or out (False) without blocking the caller."""
 
 
 #: About four minutes of town driving with queues and red lights.
@@ -159,6 +180,9 @@ class DemoCar:
         #: The phase being played, for display; None before the first frame.
         self.phase: Phase | None = None
         self._phase_index = -1
+        #: Trouble codes active now, oldest first.
+        self.dtcs: list[str] = []
+        check_dtc_encoding(decoder, cycle)
         self._outgoing: dict[tuple[str, str], _Outgoing] = {}
         for mapping in decoder.profile.signals.values():
             key = (mapping.bus, mapping.message)
@@ -207,13 +231,16 @@ class DemoCar:
         logger.debug("simulated car enters phase %r (%s)", phase.name, phase.kind)
         if phase.set_soc_percent is not None:
             self.model.soc_percent = phase.set_soc_percent
-        if phase.dtc is not None:
-            # TODO: a profile that maps Vehicle.OBD.DTCList to a CAN signal
-            # would need the code encoded here; the bundled profiles map none.
+        if phase.dtc is not None and phase.dtc not in self.dtcs:
+            self.dtcs.append(phase.dtc)
+        if phase.dtc_clear == ALL_DTCS:
+            self.dtcs.clear()
+        elif phase.dtc_clear in self.dtcs:
+            self.dtcs.remove(phase.dtc_clear)
+        if (phase.dtc or phase.dtc_clear) and vss.DTC_LIST not in self.decoder.profile.signals:
             logger.info(
-                "scenario DTC %s not sent on CAN: the simulator encodes no DTC "
-                "signal, and the head unit reads DTCs over OBD-II",
-                phase.dtc,
+                "scenario DTC change not sent: profile %s maps no CAN signal "
+                "to %s", self.decoder.profile.source, vss.DTC_LIST,
             )
         return phase
 
@@ -239,10 +266,39 @@ class DemoCar:
             vss.CHARGING_TYPE: "NONE",
             vss.HVAC_POWER: model.climate_w,
             vss.CAR_TRIP_CONSUMPTION: model.trip_consumption_kwh_per_100km,
+            # A diagnostic message carries one code: the newest active one.
+            vss.DTC_LIST: self.dtcs[-1:],
+            vss.OBD_DTC_COUNT: len(self.dtcs),
         }
 
     def _encode(self, outgoing: _Outgoing, values: dict[str, Any], timestamp: float) -> can.Message:
         return encode_frame(outgoing.message, outgoing.mappings, values, timestamp)
+
+
+def check_dtc_encoding(decoder: CanDecoder, cycle: Sequence[Phase]) -> None:
+    """Raise ``ScenarioError`` when the profile cannot send a scenario's trouble code.
+
+    A profile maps ``Vehicle.OBD.DTCList`` through a DBC value table, so
+    only the codes in that table, and the empty list, can be sent. A
+    profile that maps no DTC signal accepts every code and sends none.
+    """
+    mapping = decoder.profile.signals.get(vss.DTC_LIST)
+    if mapping is None:
+        return
+    known = {
+        tuple(value) for value in (mapping.values or {}).values()
+        if isinstance(value, list)
+    }
+    key = f'{decoder.profile.source}: {mapping.key()}.values'
+    if () not in known:
+        raise ScenarioError(f"{key}: no entry maps to the empty list [] (no DTC active)")
+    for phase in cycle:
+        if phase.dtc is not None and (phase.dtc,) not in known:
+            codes = ", ".join(sorted(value[0] for value in known if value))
+            raise ScenarioError(
+                f"phase {phase.name!r}: DTC {phase.dtc} is not in the value table of "
+                f"{mapping.message}.{mapping.signal} ({key}); it can send {codes}"
+            )
 
 
 def encode_frame(
@@ -292,7 +348,14 @@ class Simulator:
 
     ``time_scale`` 1.0 plays in real time; 20.0 runs twenty times faster
     while frame timestamps keep simulated time, so trips come out the same.
-    With ``loop`` the cycle repeats until ``stop()``.
+    With ``loop`` the cycle repeats until ``stop()``, and the GPS track of
+    each pass starts where the one before ended.
+
+    Each of ``position_sinks`` gets a track point every ``GPS_PERIOD_S``
+    simulated seconds, in the sending thread, so it must be quick.
+    ``adapter`` is unplugged while an ``adapter_unplugged`` phase plays.
+    ``ScenarioError`` is raised when the profile cannot send a trouble
+    code of the cycle.
     """
 
     def __init__(
@@ -304,12 +367,19 @@ class Simulator:
         cycle: tuple[Phase, ...] = STOP_AND_GO,
         scenario: Scenario | None = None,
         bus_factory: Callable[..., can.BusABC] = can.Bus,
+        position_sinks: Sequence[PositionSink] = (),
+        adapter: AdapterControl | None = None,
     ) -> None:
         self.decoder = decoder
         self.time_scale = time_scale
         self.loop = loop
         self.cycle = scenario.phases if scenario is not None else cycle
         self.car_start = scenario.car if scenario is not None else CarStart()
+        self.gps_start = scenario.gps if scenario is not None else GpsStart()
+        check_dtc_encoding(decoder, self.cycle)
+        self.position_sinks = list(position_sinks)
+        self.adapter = adapter
+        self._adapter_plugged = True
         #: The car being played; its ``phase`` is the current phase.
         self.car: DemoCar | None = None
         self._bus_factory = bus_factory
@@ -341,13 +411,16 @@ class Simulator:
                     preserve_timestamps=True,
                 )
             car_state = None
+            track_start = self.gps_start
             while not self._stop.is_set():
                 car = DemoCar(self.decoder, self.cycle, self.car_start)
                 if car_state is not None:
                     car.model = car_state
                 self.car = car
-                self._play(car, buses)
+                track = GpsTrack(self.cycle, track_start)
+                self._play(car, track, buses)
                 car_state = car.model
+                track_start = track.end
                 self.cycle_done.set()
                 if not self.loop:
                     break
@@ -359,14 +432,54 @@ class Simulator:
                 bus.shutdown()
             self.stopped.set()
 
-    def _play(self, car: DemoCar, buses: dict[str, can.BusABC]) -> None:
+    def _play(self, car: DemoCar, track: GpsTrack, buses: dict[str, can.BusABC]) -> None:
         wall_start = time.monotonic()
         sim_start = time.time()
-        for t, bus, frame in car.frames(sim_start):
+        for t, kind, bus, item in self._timeline(car, track, sim_start):
             if self._stop.is_set():
                 return
             delay = wall_start + t / self.time_scale - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            buses[bus].send(frame)
-            self.frames_sent += 1
+            if kind == _FRAME:
+                buses[bus].send(item)
+                self.frames_sent += 1
+            elif kind == _POSITION:
+                for sink in self.position_sinks:
+                    sink(item, sim_start + t)
+            else:
+                self._begin_phase(item)
+
+    def _timeline(
+        self, car: DemoCar, track: GpsTrack, sim_start: float
+    ) -> Iterator[tuple[float, int, str, Any]]:
+        """Merge phase starts, positions and frames into one stream in time order.
+
+        Phase starts come from the cycle, not from the frames, so they
+        keep their time during a phase without frames.
+        """
+        starts = []
+        elapsed = 0.0
+        for phase in self.cycle:
+            starts.append((elapsed, _PHASE, "", phase))
+            elapsed += phase.duration_s
+        frames = ((t, _FRAME, bus, frame) for t, bus, frame in car.frames(sim_start))
+        streams: list[Iterator[tuple[float, int, str, Any]]] = [iter(starts), frames]
+        if self.position_sinks:
+            streams.append(
+                (point.t, _POSITION, "", point) for point in track.points(GPS_PERIOD_S)
+            )
+        return heapq.merge(*streams, key=lambda entry: (entry[0], entry[1]))
+
+    def _begin_phase(self, phase: Phase) -> None:
+        if self.adapter is None:
+            return
+        plugged = phase.kind != "adapter_unplugged"
+        if plugged != self._adapter_plugged:
+            self._adapter_plugged = plugged
+            self.adapter.request(plugged)
+
+
+#: Kinds of entries on the simulator's timeline. At equal times a phase
+#: start comes first, then positions, then frames.
+_PHASE, _POSITION, _FRAME = 0, 1, 2
