@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import obd
@@ -498,3 +499,22 @@ def test_pty_adapter_polls_and_is_lost(tmp_path):
     finally:
         source.stop()
         peer.stop()
+
+
+def test_unplugged_adapter_retries_log_once(tmp_path, caplog):
+    port = tmp_path / "obd-adapter"  # no such device: the adapter is unplugged
+    source = ObdSource(ObdConfig(str(port), protocol="6", timeout_s=0.2), Collector())
+    caplog.set_level(logging.DEBUG)
+    for _ in range(4):
+        source.connect()
+        assert source.state is ObdState.NOT_CONNECTED
+    source.stop()
+    python_obd_errors = [
+        record for record in caplog.records
+        if record.name.startswith("obd") and record.levelno >= logging.ERROR
+    ]
+    ours = [record for record in caplog.records if record.name == "vehicle.obd_source"]
+    # The first failed attempt is reported once by python-OBD and once by
+    # the source; the retries add nothing.
+    assert len(python_obd_errors) == 1
+    assert sum("cannot open" in r.getMessage() for r in ours) == 1

@@ -12,11 +12,12 @@ after a growing pause. A lost adapter is reopened with the same backoff.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import threading
 import time
-from typing import Callable
+from typing import Callable, Iterator
 
 import obd
 from obd import OBDCommand, OBDResponse
@@ -39,6 +40,22 @@ from vehicle.obd_plan import (
 from vehicle.signals import SignalUpdate
 
 logger = logging.getLogger(__name__)
+#: python-OBD's own logger, parent of the adapter's.
+_PYTHON_OBD_LOGGER = logging.getLogger("obd")
+
+
+@contextlib.contextmanager
+def _python_obd_quiet(quiet: bool) -> Iterator[None]:
+    """Hold back python-OBD's log records below CRITICAL while ``quiet``."""
+    if not quiet:
+        yield
+        return
+    level = _PYTHON_OBD_LOGGER.level
+    _PYTHON_OBD_LOGGER.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        _PYTHON_OBD_LOGGER.setLevel(level)
 
 Sink = Callable[[list[SignalUpdate]], None]
 
@@ -109,6 +126,8 @@ class ObdSource:
         self.values_read = 0
         self.requests_sent = 0
         self.reconnects = 0
+        #: Whether the last attempt could not open the port; its retries stay quiet.
+        self._open_failed = False
         self.vin: str | None = None
         self._adapter: FilteringELM327 | None = None
         self._plan: PollPlan | None = None
@@ -213,7 +232,10 @@ class ObdSource:
         return response
 
     def _connect(self) -> float:
-        with self._lock:
+        # python-OBD logs a missing port at ERROR on each attempt. The first
+        # failure is shown; the retries while the adapter stays unplugged
+        # would repeat it every few seconds, so they are kept quiet.
+        with self._lock, _python_obd_quiet(self._open_failed):
             adapter = FilteringELM327(
                 self.config.port,
                 self.config.baudrate,
@@ -222,6 +244,7 @@ class ObdSource:
                 check_voltage=False,
             )
             status = adapter.status()
+            self._open_failed = status == OBDStatus.NOT_CONNECTED
             if status == OBDStatus.NOT_CONNECTED:
                 adapter.close()
                 self._set_state(
