@@ -64,6 +64,10 @@ def time_to_marker(command: list[str], marker: str, env: dict[str, str]) -> floa
     process.wait(timeout=60)
     if elapsed is None:
         raise RuntimeError(f"{command[:3]} never printed {marker!r}")
+    if process.returncode != 0:
+        # `headunit run --quit-after-first-frame` exits 1 when its first
+        # frame lacks the status bar or the navigation rail.
+        raise RuntimeError(f"{command[:3]} exited with status {process.returncode}")
     return elapsed
 
 

@@ -504,6 +504,10 @@ def _bus_overrides(interfaces: list[str], channels: list[str]) -> dict[str, BusO
 
     The key "" holds the values given without a bus name.
     """
+    if not interfaces and not channels:
+        # Skips importing python-can, which `headunit run` defers until
+        # after its first frame.
+        return {}
     from vehicle.cansource import BusOverride
 
     overrides: dict[str, BusOverride] = {}

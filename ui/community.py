@@ -16,14 +16,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
     Signal,
     Slot,
 )
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from headunit.restrictions import limit_rows, restrictions_for
-from ui.stores import role_label
+from ui.stores import DISPLAY_ROLE, USER_ROLE, role_label
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +37,13 @@ _ModelIndex = QModelIndex | QPersistentModelIndex
 class TipListModel(QAbstractListModel):
     """Community tips, most helpful first, in the UI language."""
 
-    TipIdRole = Qt.ItemDataRole.UserRole + 1
-    TitleRole = Qt.ItemDataRole.UserRole + 2
-    BodyRole = Qt.ItemDataRole.UserRole + 3
-    AuthorRole = Qt.ItemDataRole.UserRole + 4
-    RoleLabelRole = Qt.ItemDataRole.UserRole + 5
-    HelpfulRole = Qt.ItemDataRole.UserRole + 6
-    VotedRole = Qt.ItemDataRole.UserRole + 7
+    TipIdRole = USER_ROLE + 1
+    TitleRole = USER_ROLE + 2
+    BodyRole = USER_ROLE + 3
+    AuthorRole = USER_ROLE + 4
+    RoleLabelRole = USER_ROLE + 5
+    HelpfulRole = USER_ROLE + 6
+    VotedRole = USER_ROLE + 7
 
     _ROLE_KEYS = {
         TipIdRole: "tipId",
@@ -85,11 +84,11 @@ class TipListModel(QAbstractListModel):
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _ModelIndex, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return row["title"]
         key = self._ROLE_KEYS.get(role)
         return row[key] if key else None
