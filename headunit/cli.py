@@ -285,6 +285,14 @@ def _run(args: argparse.Namespace) -> int:
         oemcli.log_start(headunit)
         return headunit
 
+    # The brand is in the first frame, so it is read before the rest of the
+    # configuration. Vehicle options given on the command line replace the
+    # configuration, and its brand with it.
+    if args.profile is None and args.replay is None:
+        branding = oemcli.configured_branding(args.config)
+    else:
+        branding = None
+
     # The only place outside ui/ that imports it, so the commands without a
     # screen never load Qt.
     from headunit import gui
@@ -299,6 +307,7 @@ def _run(args: argparse.Namespace) -> int:
             language=args.language,
             diagonal_in=args.diagonal,
             quit_after_first_frame=args.quit_after_first_frame,
+            branding=branding,
         )
     )
 

@@ -120,22 +120,43 @@ def contrast_ratio(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+#: WCAG 2 contrast a filled control needs against what surrounds it.
+MIN_COMPONENT_CONTRAST = 3.0
+
+
+def text_on(colour: str) -> str:
+    """Return black or white, whichever reads better on ``colour``."""
+    return max(("#ffffff", "#000000"), key=lambda text: contrast_ratio(colour, text))
+
+
+def brand_accent_problem(palette: Palette, accent: str) -> str:
+    """Return why ``accent`` cannot replace the accent of ``palette``; "" if it can.
+
+    The accent fills buttons on the background, so it needs
+    ``MIN_COMPONENT_CONTRAST`` against it, and carries black or white text.
+    """
+    ratio = contrast_ratio(accent, palette.background)
+    if ratio < MIN_COMPONENT_CONTRAST:
+        return (
+            f"contrast {ratio:.1f}:1 against the background {palette.background}, "
+            f"below {MIN_COMPONENT_CONTRAST:.0f}:1"
+        )
+    on_accent = text_on(accent)
+    ratio = contrast_ratio(accent, on_accent)
+    if ratio < MIN_TEXT_CONTRAST:
+        return f"text contrast {ratio:.1f}:1 on it, below {MIN_TEXT_CONTRAST}:1"
+    return ""
+
+
 def with_brand(palette: Palette, accent: str | None) -> Palette:
     """Return ``palette`` with the brand's accent and readable text on it.
 
-    A brand colour too close to the background to read as a selected tab
-    keeps the palette's own accent.
+    A brand colour that ``brand_accent_problem`` rejects keeps the
+    palette's own accent; ``headunit doctor`` reports why.
     """
-    if accent is None:
+    if accent is None or brand_accent_problem(palette, accent):
         return palette
-    if contrast_ratio(accent, palette.background) < 3.0:
-        return palette
-    on_accent = max(
-        ("#ffffff", "#000000"), key=lambda text: contrast_ratio(accent, text)
-    )
-    if contrast_ratio(accent, on_accent) < MIN_TEXT_CONTRAST:
-        return palette
-    return dataclasses.replace(palette, accent=accent, text_on_accent=on_accent)
+    return dataclasses.replace(palette, accent=accent, text_on_accent=text_on(accent))
 
 
 class DayNightSwitch:
