@@ -8,3 +8,5 @@ DEMO_PROFILE = PROFILES_DIR / "demo-ev.toml"
 CONTENT_DIR = ASSETS_DIR / "content"
 TIPS_FILE = CONTENT_DIR / "tips.json"
 SCENARIOS_DIR = ASSETS_DIR / "scenarios"
+#: A sample OEM brand (a ``[branding]`` table and its logo) for the gallery.
+SAMPLE_BRANDING = ASSETS_DIR / "branding" / "sample.toml"

@@ -235,14 +235,19 @@ def _add_gallery_parser(commands: argparse._SubParsersAction) -> None:
     gallery = commands.add_parser(
         "gallery",
         help="render every screen parked and moving, by day and night, at each "
-             "supported resolution, check them against the driving rules and "
-             "write the PNGs with an index.html",
+             "supported resolution, without and with an OEM brand, check them "
+             "against the driving rules and write the PNGs with an index.html; "
+             "exit 1 on any problem",
     )
     gallery.add_argument("out_dir", type=Path, metavar="OUT_DIR",
                          help="folder for the PNGs and index.html")
     gallery.add_argument("--size", action="append", metavar="WxH", default=[],
                          help="render only this resolution (repeatable; "
                               "default: 1280x720, 1920x720 and 1024x600)")
+    gallery.add_argument("--branding", type=Path, metavar="FILE",
+                         help="configuration file whose [branding] table the "
+                              "branded pass shows (default: the sample brand "
+                              "in assets/branding)")
     gallery.set_defaults(handler=_gallery)
 
 
@@ -256,9 +261,18 @@ def _gallery(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_CONFIG_ERROR
         sizes.append((width, height))
+    branding = None
+    if args.branding is not None:
+        from headunit.branding import BrandingError, load_branding
+
+        try:
+            branding = load_branding(args.branding)
+        except BrandingError as error:
+            print(f"headunit: {error}", file=sys.stderr)
+            return EXIT_CONFIG_ERROR
     from headunit import gui
 
-    return gui.gallery(args.out_dir, sizes or None)
+    return gui.gallery(args.out_dir, sizes or None, branding)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -58,8 +58,16 @@ def run(
             headunit.stop()
 
 
-def gallery(out_dir: Path, sizes: list[tuple[int, int]] | None = None) -> int:
-    """Render every screen in every state, theme and size into ``out_dir``."""
+def gallery(
+    out_dir: Path,
+    sizes: list[tuple[int, int]] | None = None,
+    branding: Branding | None = None,
+) -> int:
+    """Render every screen in every state, theme and size into ``out_dir``.
+
+    Each screen is rendered in the product's own look and with ``branding``
+    (default: the sample brand).
+    """
     from ui import gallery as ui_gallery
 
-    return ui_gallery.main(out_dir, sizes)
+    return ui_gallery.main(out_dir, sizes, branding)

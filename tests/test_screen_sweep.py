@@ -123,15 +123,17 @@ def test_gallery_command_writes_index(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     pngs = sorted(out_dir.glob("*.png"))
-    assert len(pngs) == (
+    # Once in the product's own look and once with the sample brand.
+    assert len(pngs) == 2 * (
         len(gallery.VIEWS) * len(gallery.STATES) * len(gallery.THEMES) * len(gallery.LANGUAGES)
     )
+    assert len(list(out_dir.glob("*-brand.png"))) == len(pngs) // 2
     index = (out_dir / "index.html").read_text(encoding="utf-8")
     for png in pngs:
         assert png.name in index
     image = QImage(str(pngs[0]))
     assert (image.width(), image.height()) == (1024, 600)
-    assert result.stdout.strip().splitlines()[-1].startswith("56 screens rendered, 0 with")
+    assert result.stdout.strip().splitlines()[-1].startswith("112 screens rendered, 0 with")
 
 
 def test_start_without_display_writes_png(tmp_path):

@@ -36,6 +36,7 @@ Rectangle {
             id: clockLabel
 
             objectName: "clockLabel"
+            Layout.minimumWidth: implicitWidth
             text: root.shell.clockText
             color: Theme.statusText
             font.bold: true
@@ -71,16 +72,21 @@ Rectangle {
             id: gpsLabel
 
             objectName: "gpsLabel"
+            // The bar shortens the GPS and sync texts before they overlap.
+            Layout.maximumWidth: implicitWidth
             text: root.shell.gpsText
             color: Theme.statusText
+            elide: Text.ElideRight
         }
 
         UiText {
             id: syncLabel
 
             objectName: "syncLabel"
+            Layout.maximumWidth: implicitWidth
             text: root.shell.syncText
             color: Theme.statusText
+            elide: Text.ElideRight
         }
     }
 
