@@ -37,9 +37,14 @@ DEFERRED_MODULES = (
 )
 
 
-def run_probe(tmp_path: Path) -> tuple[dict, str]:
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SERVICE_UNIT = REPO_ROOT / "packaging" / "systemd" / "headunit.service"
+
+
+def run_probe(tmp_path: Path, **extra_env: str) -> tuple[dict, str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
     env.pop("HEADUNIT_CONFIG", None)
+    env.update(extra_env)
     result = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME_PROBE, str(tmp_path / "probe.db")],
         env=env,
@@ -70,3 +75,17 @@ def test_first_frame_leaves_qt_namespace(tmp_path):
     # so the modules loaded before the first frame leave it alone.
     report, _ = run_probe(tmp_path)
     assert not report["qt_namespace_built"], "PySide6.QtCore.Qt used before the first frame"
+
+
+def test_qml_cache_written_offscreen(tmp_path):
+    cache = tmp_path / "qmlcache"
+    report, log = run_probe(tmp_path, QML_DISK_CACHE_PATH=str(cache))
+    assert report["code"] == 0, log
+    # One compiled unit per QML file the first frame needed, at least Main.qml.
+    assert list(cache.glob("*.qmlc"))
+
+
+def test_unit_keeps_qml_cache():
+    lines = SERVICE_UNIT.read_text(encoding="utf-8").splitlines()
+    assert "CacheDirectory=headunit" in lines
+    assert "Environment=QML_DISK_CACHE_PATH=/var/cache/headunit/qmlcache" in lines
