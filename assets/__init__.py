@@ -10,3 +10,5 @@ TIPS_FILE = CONTENT_DIR / "tips.json"
 #: Video clips the project bundles; make_demo_clip.sh there rebuilds them.
 CLIPS_DIR = ASSETS_DIR / "clips"
 SCENARIOS_DIR = ASSETS_DIR / "scenarios"
+#: A sample OEM brand (a ``[branding]`` table and its logo) for the gallery.
+SAMPLE_BRANDING = ASSETS_DIR / "branding" / "sample.toml"

@@ -3,6 +3,8 @@
 Both are measured as whole processes on the offscreen platform, from
 spawning the process to the line it writes when its first frame has been
 rendered. Each runs ROUNDS times, alternating; the medians are compared.
+The head unit's run fails unless its first frame shows the status bar and
+the navigation rail.
 
     .venv/bin/python bench/startup.py
 
@@ -23,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROUNDS = 7
+ROUNDS = 15
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The installed console script, as a driver's systemd unit would start it.
 HEADUNIT_COMMAND = Path(sys.executable).parent / "headunit"
@@ -64,6 +66,10 @@ def time_to_marker(command: list[str], marker: str, env: dict[str, str]) -> floa
     process.wait(timeout=60)
     if elapsed is None:
         raise RuntimeError(f"{command[:3]} never printed {marker!r}")
+    if process.returncode != 0:
+        # `headunit run --quit-after-first-frame` exits 1 when its first
+        # frame lacks the status bar or the navigation rail.
+        raise RuntimeError(f"{command[:3]} exited with status {process.returncode}")
     return elapsed
 
 
@@ -91,6 +97,11 @@ def main() -> None:
           f"over {ROUNDS} runs")
     print(f"headunit run, first frame:    median {headunit * 1000:.0f} ms "
           f"over {ROUNDS} runs")
+    # The fastest runs are the least disturbed by other processes; the
+    # medians remain the figure the target is set for.
+    print(f"fastest runs: bare QML window {min(hello_times) * 1000:.0f} ms, "
+          f"headunit run {min(headunit_times) * 1000:.0f} ms, "
+          f"{min(headunit_times) / min(hello_times):.2f}x")
     print(f"headunit run / bare QML window: {headunit / hello:.2f}x")
 
 

@@ -215,6 +215,10 @@ class HeadUnit:
             **kwargs,  # type: ignore[arg-type]
         )
         headunit.config = config
+        if config.branding_error is not None:
+            # The UI shows the default brand and this error, and the vehicle
+            # inputs still run.
+            headunit._config_error(config.branding_error)
         return headunit
 
     @classmethod

@@ -236,14 +236,19 @@ def _add_gallery_parser(commands: argparse._SubParsersAction) -> None:
     gallery = commands.add_parser(
         "gallery",
         help="render every screen parked and moving, by day and night, at each "
-             "supported resolution, check them against the driving rules and "
-             "write the PNGs with an index.html",
+             "supported resolution, without and with an OEM brand, check them "
+             "against the driving rules and write the PNGs with an index.html; "
+             "exit 1 on any problem",
     )
     gallery.add_argument("out_dir", type=Path, metavar="OUT_DIR",
                          help="folder for the PNGs and index.html")
     gallery.add_argument("--size", action="append", metavar="WxH", default=[],
                          help="render only this resolution (repeatable; "
                               "default: 1280x720, 1920x720 and 1024x600)")
+    gallery.add_argument("--branding", type=Path, metavar="FILE",
+                         help="configuration file whose [branding] table the "
+                              "branded pass shows (default: the sample brand "
+                              "in assets/branding)")
     gallery.set_defaults(handler=_gallery)
 
 
@@ -257,9 +262,18 @@ def _gallery(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_CONFIG_ERROR
         sizes.append((width, height))
+    branding = None
+    if args.branding is not None:
+        from headunit.branding import BrandingError, load_branding
+
+        try:
+            branding = load_branding(args.branding)
+        except BrandingError as error:
+            print(f"headunit: {error}", file=sys.stderr)
+            return EXIT_CONFIG_ERROR
     from headunit import gui
 
-    return gui.gallery(args.out_dir, sizes or None)
+    return gui.gallery(args.out_dir, sizes or None, branding)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -286,6 +300,14 @@ def _run(args: argparse.Namespace) -> int:
         oemcli.log_start(headunit)
         return headunit
 
+    # The brand is in the first frame, so it is read before the rest of the
+    # configuration. Vehicle options given on the command line replace the
+    # configuration, and its brand with it.
+    if args.profile is None and args.replay is None:
+        branding = oemcli.configured_branding(args.config)
+    else:
+        branding = None
+
     # The only place outside ui/ that imports it, so the commands without a
     # screen never load Qt.
     from headunit import gui
@@ -300,6 +322,7 @@ def _run(args: argparse.Namespace) -> int:
             language=args.language,
             diagonal_in=args.diagonal,
             quit_after_first_frame=args.quit_after_first_frame,
+            branding=branding,
         )
     )
 
@@ -505,6 +528,10 @@ def _bus_overrides(interfaces: list[str], channels: list[str]) -> dict[str, BusO
 
     The key "" holds the values given without a bus name.
     """
+    if not interfaces and not channels:
+        # Skips importing python-can, which `headunit run` defers until
+        # after its first frame.
+        return {}
     from vehicle.cansource import BusOverride
 
     overrides: dict[str, BusOverride] = {}

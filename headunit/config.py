@@ -16,7 +16,6 @@ them the head unit runs the built-in demo (``default_config``).
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -25,8 +24,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import assets
+from headunit.branding import KEYS as BRANDING_KEYS
+from headunit.branding import Branding, BrandingError, branding_from_table
+from headunit import paths
 from headunit.paths import CONFIG_ENV, SYSTEM_CONFIG_FILE, default_data_dir
-from vehicle.candecode import find_dbc
 from vehicle.profile import ProfileError, VehicleProfile, load_profile
 
 
@@ -37,8 +38,6 @@ DEFAULT_STORAGE_BUDGET_MB = 512
 DEFAULT_GPSD_PORT = 2947
 #: Baud rate of most ELM327 adapters on a serial port.
 DEFAULT_OBD_BAUDRATE = 38400
-
-_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 class ConfigError(ValueError):
@@ -103,16 +102,6 @@ class FeatureSettings:
 
 
 @dataclass(frozen=True)
-class Branding:
-    """The vehicle maker's name, colours and logo as the UI shows them."""
-
-    name: str = "Community Drive"
-    primary_colour: str = "#1E88E5"
-    accent_colour: str = "#FFB300"
-    logo: Path | None = None
-
-
-@dataclass(frozen=True)
 class AppConfig:
     """The whole application configuration, checked and with absolute paths."""
 
@@ -130,6 +119,9 @@ class AppConfig:
     storage_budget_mb: int = DEFAULT_STORAGE_BUDGET_MB
     features: FeatureSettings = field(default_factory=FeatureSettings)
     branding: Branding = field(default_factory=Branding)
+    #: Why ``[branding]`` was not used; the UI then shows the default brand
+    #: and this error, and ``config check`` and ``doctor`` fail with it.
+    branding_error: ConfigError | None = None
     language: str = DEFAULT_LANGUAGE
 
     @property
@@ -159,18 +151,9 @@ def default_config() -> AppConfig:
 def find_config_file(explicit: Path | None = None) -> Path | None:
     """Return the configuration file to read, or ``None`` for the built-in demo.
 
-    ``explicit`` (the ``--config`` option) wins, then ``$HEADUNIT_CONFIG``,
-    then ``SYSTEM_CONFIG_FILE`` if it exists. A file named by the option or
-    the variable must exist, so a typo there is an error, not the demo.
+    The order is in ``headunit.paths.find_config_file``.
     """
-    if explicit is not None:
-        return explicit
-    from_env = os.environ.get(CONFIG_ENV)
-    if from_env:
-        return Path(from_env)
-    if SYSTEM_CONFIG_FILE.exists():
-        return SYSTEM_CONFIG_FILE
-    return None
+    return paths.find_config_file(explicit, SYSTEM_CONFIG_FILE)
 
 
 def resolve_config(explicit: Path | None = None, check_dbcs: bool = True) -> AppConfig:
@@ -211,6 +194,10 @@ def check_profile(config: AppConfig) -> VehicleProfile:
     Raises ``ConfigError`` naming ``vehicle.profile`` or ``vehicle.dbc_path``.
     Whether the DBC matches the profile is checked by ``CanDecoder``.
     """
+    # Imported here: cantools and python-can load with it, and `headunit
+    # run` reads the configuration's branding before its first frame.
+    from vehicle.candecode import find_dbc
+
     try:
         profile = load_profile(config.profile_path)
     except ProfileError as error:
@@ -240,7 +227,7 @@ class _Parser:
         "platform": ("url", "ca_bundle"),
         "storage": ("data_dir", "budget_mb"),
         "features": ("dtc_clearing", "clips"),
-        "branding": ("name", "primary_colour", "accent_colour", "logo"),
+        "branding": BRANDING_KEYS,
         "ui": ("language",),
     }
 
@@ -252,6 +239,7 @@ class _Parser:
     def parse(self) -> AppConfig:
         self._reject_unknown_keys()
         vehicle = self._table("vehicle", required=True)
+        branding, branding_error = self._branding()
         return AppConfig(
             source=self.path,
             profile_path=self._profile(vehicle),
@@ -264,7 +252,8 @@ class _Parser:
             data_dir=self._data_dir(),
             storage_budget_mb=self._budget(),
             features=self._features(),
-            branding=self._branding(),
+            branding=branding,
+            branding_error=branding_error,
             language=self._language(),
         )
 
@@ -277,6 +266,8 @@ class _Parser:
                     name, value,
                     f"a table among {', '.join(self.KNOWN_KEYS)}", what="unknown table",
                 )
+            if name == "branding":
+                continue  # Checked by _branding, whose faults do not stop the vehicle.
             if not isinstance(value, dict):
                 raise self._error(name, value, "a table")
             for key in value:
@@ -381,29 +372,16 @@ class _Parser:
             clips=self._boolean(table, "features.clips", defaults.clips),
         )
 
-    def _branding(self) -> Branding:
-        table = self._table("branding")
-        defaults = Branding()
-        colours = {}
-        for key in ("primary_colour", "accent_colour"):
-            colour = self._string(table, f"branding.{key}")
-            if colour is not None and not _COLOUR.match(colour):
-                raise self._error(f"branding.{key}", colour, 'a colour as "#RRGGBB"')
-            colours[key] = colour or getattr(defaults, key)
-        logo_text = self._string(table, "branding.logo")
-        logo = self._path(logo_text) if logo_text else None
-        if logo is not None and not logo.is_file():
-            raise self._error(
-                "branding.logo", logo_text, "an existing PNG or SVG file",
-                what="file not found",
-            )
-        if logo is not None and logo.suffix.lower() not in (".png", ".svg"):
-            raise self._error("branding.logo", logo_text, "a .png or .svg file")
-        return Branding(
-            name=self._string(table, "branding.name") or defaults.name,
-            logo=logo,
-            **colours,
-        )
+    def _branding(self) -> tuple[Branding, ConfigError | None]:
+        """Return the brand, or the default brand and why the table is invalid.
+
+        A bad brand is a configuration error that leaves the vehicle inputs
+        running, so it is returned for the UI to show instead of raised.
+        """
+        try:
+            return branding_from_table(self._table("branding"), self.path), None
+        except BrandingError as error:
+            return Branding(), ConfigError(self.path, error.key, error.reason)
 
     def _language(self) -> str:
         language = self._string(self._table("ui"), "ui.language")

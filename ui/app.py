@@ -375,6 +375,24 @@ def load_ui(
     return ui
 
 
+#: Items of Main.qml that every frame must show, the first one included.
+SHELL_ITEMS = ("statusBar", "navigationRail")
+
+
+def missing_shell_items(window: PySide6.QtQuick.QQuickWindow) -> list[str]:
+    """Return the names of ``SHELL_ITEMS`` that are not visible with a size."""
+    on_show = set()
+    stack = [window.contentItem()]
+    while stack:
+        item = stack.pop()
+        if not item.isVisible():
+            continue
+        if item.objectName() in SHELL_ITEMS and item.width() > 0 and item.height() > 0:
+            on_show.add(item.objectName())
+        stack.extend(item.childItems())
+    return [name for name in SHELL_ITEMS if name not in on_show]
+
+
 class _ScreenshotTrigger(QObject):
     """Saves one frame to a PNG once the input has settled, then quits."""
 
@@ -472,12 +490,16 @@ def run(
     ui.saved_language_wins = saved_language_wins
 
     def on_first_frame() -> None:
+        elapsed_s = time.perf_counter() - started_at
         ui.window.frameSwapped.disconnect(on_first_frame)
+        missing = missing_shell_items(ui.window)
         logger.info(
-            "first frame after %.3f s", time.perf_counter() - started_at
+            "first frame after %.3f s, with %s", elapsed_s,
+            f"no {', '.join(missing)}" if missing else "the status bar and navigation",
         )
         if quit_after_first_frame:
-            QCoreApplication.exit(0)
+            # A start-up time measured on an empty window would mean nothing.
+            QCoreApplication.exit(1 if missing else 0)
             return
         if start is not None:
             # Queued, so this frame reaches the screen before the stacks load.

@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
     Signal,
     Slot,
 )
@@ -26,7 +25,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from headunit.feedback import NotWhileMoving
 from headunit.restrictions import limit_rows, restrictions_for
-from ui.stores import role_label
+from ui.stores import DISPLAY_ROLE, USER_ROLE, role_label
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +40,17 @@ _ModelIndex = QModelIndex | QPersistentModelIndex
 class TipListModel(QAbstractListModel):
     """Community tips, most helpful first, in the UI language."""
 
-    TipIdRole = Qt.ItemDataRole.UserRole + 1
-    TitleRole = Qt.ItemDataRole.UserRole + 2
-    BodyRole = Qt.ItemDataRole.UserRole + 3
-    AuthorRole = Qt.ItemDataRole.UserRole + 4
-    RoleLabelRole = Qt.ItemDataRole.UserRole + 5
-    HelpfulRole = Qt.ItemDataRole.UserRole + 6
-    VotedRole = Qt.ItemDataRole.UserRole + 7
-    AuthorHelpfulRole = Qt.ItemDataRole.UserRole + 8
-    VoteRole = Qt.ItemDataRole.UserRole + 9
-    LaterRole = Qt.ItemDataRole.UserRole + 10
-    ReportedRole = Qt.ItemDataRole.UserRole + 11
+    TipIdRole = USER_ROLE + 1
+    TitleRole = USER_ROLE + 2
+    BodyRole = USER_ROLE + 3
+    AuthorRole = USER_ROLE + 4
+    RoleLabelRole = USER_ROLE + 5
+    HelpfulRole = USER_ROLE + 6
+    VotedRole = USER_ROLE + 7
+    AuthorHelpfulRole = USER_ROLE + 8
+    VoteRole = USER_ROLE + 9
+    LaterRole = USER_ROLE + 10
+    ReportedRole = USER_ROLE + 11
 
     _ROLE_KEYS = {
         TipIdRole: "tipId",
@@ -96,11 +95,11 @@ class TipListModel(QAbstractListModel):
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _ModelIndex, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return row["title"]
         key = self._ROLE_KEYS.get(role)
         return row[key] if key else None

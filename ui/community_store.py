@@ -24,7 +24,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
     QUrl,
     Signal,
     Slot,
@@ -35,7 +34,7 @@ from headunit.clubs import BY_DISTANCE, BY_START
 from headunit.feedback import NotWhileMoving
 from headunit.restrictions import restrictions_for
 from headunit.tips import position_of, present_dtcs
-from ui.stores import notifying_property, role_label
+from ui.stores import DISPLAY_ROLE, USER_ROLE, notifying_property, role_label
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ class RowListModel(QAbstractListModel):
     def __init__(self, keys: tuple[str, ...], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._keys = keys
-        self._roles = {Qt.ItemDataRole.UserRole + 1 + n: key for n, key in enumerate(keys)}
+        self._roles = {USER_ROLE + 1 + n: key for n, key in enumerate(keys)}
         self._rows: list[dict[str, Any]] = []
 
     def roleNames(self) -> dict[int, QByteArray]:
@@ -75,7 +74,7 @@ class RowListModel(QAbstractListModel):
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _ModelIndex, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         key = self._roles.get(role)

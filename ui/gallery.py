@@ -9,10 +9,14 @@ renders one PNG offscreen and measures, from the scene and the pixels:
 - the lowest contrast of any text against what is behind it, measured on
   the rendered pixels (WCAG 2 ratio);
 - text or touch targets outside the window or overlapping each other;
-- list rows shown, and items the policy forbids while moving.
+- list rows shown, and items the policy forbids while moving;
+- with an OEM brand: its logo on show, its accent on the selected tab, and
+  whether its accent is too faint for a theme.
 
-``headunit gallery OUT_DIR`` writes the PNGs with an index.html; the tests
-run the same sweep and assert on its findings.
+``headunit gallery OUT_DIR`` writes the PNGs with an index.html, once in the
+product's own look and once with an OEM brand, and exits 1 on any problem,
+Qt warnings included; the tests run the same sweep and assert on its
+findings.
 """
 
 from __future__ import annotations
@@ -28,11 +32,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFontMetrics, QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem
 
 from headunit import theme
+from headunit.branding import Branding, contrast_problems
 from headunit.display import PANEL_DIAGONAL_IN, pixels_per_dp
 from headunit.restrictions import (
     MIN_BODY_TEXT_DP,
@@ -121,6 +126,8 @@ class Finding:
     theme: str
     size: tuple[int, int]
     language: str = "zh_CN"
+    #: Name of the OEM brand it was rendered with; "" for the product's own.
+    brand: str = ""
     png: str = ""
     pixels_per_dp: float = 1.0
     min_touch_px: float | None = None
@@ -137,7 +144,8 @@ class Finding:
     @property
     def name(self) -> str:
         width, height = self.size
-        return f"{self.screen}-{self.state}-{self.theme}-{width}x{height}-{self.language}"
+        name = f"{self.screen}-{self.state}-{self.theme}-{width}x{height}-{self.language}"
+        return f"{name}-brand" if self.brand else name
 
 
 def item_name(item: QQuickItem) -> str:
@@ -325,6 +333,81 @@ def inspect(ui: Any, image: QImage, finding: Finding, moving: bool) -> None:
                     finding.problems.append(f"{kind} {name} overlaps {other_name}")
 
 
+def nav_button_name(screen: str) -> str:
+    """Return the objectName of the navigation rail's tab for ``screen``."""
+    return "nav" + screen[0].upper() + screen[1:]
+
+
+def most_common_colour(image: QImage, rect: QRectF) -> str | None:
+    """Return the ``#rrggbb`` colour that covers most of ``rect`` in ``image``."""
+    box = rect.toAlignedRect().intersected(image.rect())
+    if box.width() < 1 or box.height() < 1:
+        return None
+    crop = image.copy(box).convertToFormat(QImage.Format.Format_RGB32)
+    pixels = array("I")
+    pixels.frombytes(bytes(crop.constBits())[: crop.sizeInBytes()])
+    colour = Counter(pixels).most_common(1)[0][0]
+    return f"#{colour & 0xFFFFFF:06x}"
+
+
+def inspect_brand(ui: Any, image: QImage, finding: Finding, branding: Branding) -> None:
+    """Check that ``branding`` shows in ``image``: its logo, and its accent on the tab."""
+    items = {item.objectName(): item for item in all_items(ui.window.contentItem())}
+    logo = items.get("brandLogo")
+    if branding.logo is not None:
+        if logo is None or not is_shown(logo):
+            finding.problems.append("brand logo not shown")
+        elif logo.property("progress") != 1.0 or logo.property("paintedWidth") <= 0:
+            finding.problems.append(f"brand logo {branding.logo} did not load")
+    for problem in contrast_problems(branding):
+        if f"in the {finding.theme} theme" in problem:
+            finding.problems.append(problem)
+    tab = items.get(nav_button_name(ui.shell.currentScreen))
+    expected = ui.shell.theme_store.palette().accent
+    if tab is None:
+        finding.problems.append(f"no navigation tab for the {ui.shell.currentScreen} screen")
+        return
+    # Inset by the corner radius so that the corners' background is left out.
+    inset = float(tab.property("radius") or 0)
+    tab_colour = most_common_colour(
+        image, scene_rect(tab).adjusted(inset, inset / 2, -inset, -inset / 2)
+    )
+    if tab_colour != expected:
+        finding.problems.append(
+            f"selected tab {tab.objectName()} is {tab_colour}, expected the accent {expected}"
+        )
+
+
+class QtMessages:
+    """Qt warnings and errors logged while the sweep runs; each one is a problem.
+
+    Messages are passed on to the handler installed before, such as
+    pytest-qt's, so it still receives them.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self._previous: Any = None
+
+    def __enter__(self) -> QtMessages:
+        self._previous = qInstallMessageHandler(self._handle)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        qInstallMessageHandler(self._previous)
+
+    def _handle(self, kind: QtMsgType, context: Any, message: str) -> None:
+        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            self.messages.append(message)
+        if self._previous is not None:
+            self._previous(kind, context, message)
+
+    def take(self) -> list[str]:
+        """Return the messages logged since the last call and forget them."""
+        messages, self.messages = self.messages, []
+        return [f"Qt warning: {message}" for message in messages]
+
+
 def push(headunit: Any, t: float, **values: Any) -> None:
     paths = {
         "speed": vss.SPEED,
@@ -455,29 +538,38 @@ def sweep(
     screens: tuple[str, ...] = VIEWS,
     languages: tuple[str, ...] = LANGUAGES,
     db_path: Path | None = None,
+    branding: Branding | None = None,
 ) -> list[Finding]:
     """Render and inspect every screen x state x theme x size x language.
 
     A QGuiApplication must exist; the UI translation is installed and
-    removed here. PNGs are written to ``out_dir`` unless it is None.
+    removed here. PNGs are written to ``out_dir`` unless it is None. With
+    ``branding`` the screens show that OEM brand and ``inspect_brand``
+    checks it; a Qt warning logged while a screen renders is one of its
+    problems.
     """
     from ui import app as ui_app
 
     findings: list[Finding] = []
+    brand = ""
+    if branding is not None and not branding.is_default:
+        brand = branding.name or "OEM brand"
     application = QGuiApplication.instance()
     translations = ui_app.Translations(application, languages[0])
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, QtMessages() as qt_messages:
         scene = Scene(db_path or Path(scratch) / "gallery.db")
         try:
             for size in sizes:
                 ui = ui_app.load_ui(
                     scene.headunit, size=size, language=languages[0],
-                    translations=translations,
+                    translations=translations, branding=branding,
                 )
                 if ui is None:
                     raise RuntimeError("the QML did not load; see the QML errors above")
                 ui.pump.stop()
                 ui.shell.set_clock(GALLERY_TIME)
+                # Warnings from loading the QML count against the first screen.
+                pending = qt_messages.take()
                 try:
                     for language in languages:
                         for theme_name in THEMES:
@@ -490,9 +582,14 @@ def sweep(
                                 scene.set_state(state)
                                 for screen in screens:
                                     finding = Finding(
-                                        screen, state, theme_name, size, language
+                                        screen, state, theme_name, size, language, brand
                                     )
-                                    _render_one(ui, scene, finding, out_dir)
+                                    _render_one(
+                                        ui, scene, finding, out_dir,
+                                        branding if brand else None,
+                                    )
+                                    finding.problems.extend(pending + qt_messages.take())
+                                    pending = []
                                     findings.append(finding)
                     # Back to the first language for the next size, while parked.
                     scene.set_state("parked")
@@ -506,7 +603,13 @@ def sweep(
     return findings
 
 
-def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -> None:
+def _render_one(
+    ui: Any,
+    scene: Scene,
+    finding: Finding,
+    out_dir: Path | None,
+    branding: Branding | None = None,
+) -> None:
     view, _, tab = finding.screen.partition("+")
     screen, _, section = view.partition(".")
     ui.shell.showScreen(screen)
@@ -544,11 +647,33 @@ def _render_one(ui: Any, scene: Scene, finding: Finding, out_dir: Path | None) -
     if translated != (finding.language != "en"):
         finding.problems.append(f"the installed translation is not {finding.language}")
     inspect(ui, image, finding, moving)
+    if branding is not None:
+        inspect_brand(ui, image, finding, branding)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{finding.name}.png"
-        image.save(str(path), "PNG")
-        finding.png = path.name
+        if image.save(str(path), "PNG"):
+            finding.png = path.name
+        else:
+            finding.problems.append(f"could not write {path}")
+
+
+def limits_by_size(sizes: set[tuple[int, int]]) -> list[dict[str, Any]]:
+    """Return, per resolution, the px that the dp limits of the policy come to."""
+    rows = []
+    for width, height in sorted(sizes):
+        scale = pixels_per_dp(width, height)
+        rows.append(
+            {
+                "size": f"{width}x{height}",
+                "diagonal": PANEL_DIAGONAL_IN.get((width, height)),
+                "pixels_per_dp": scale,
+                # Theme.qml rounds both up to whole pixels.
+                "touch_px": math.ceil(MIN_TOUCH_TARGET_DP * scale),
+                "text_px": math.ceil(MIN_BODY_TEXT_DP * scale),
+            }
+        )
+    return rows
 
 
 def _open_trip_detail(ui: Any, scene: Scene, page: str) -> None:
@@ -601,7 +726,7 @@ def _wait_for_clip(ui: Any, timeout_s: float = 5.0) -> None:
 
 
 def write_index(out_dir: Path, findings: list[Finding]) -> Path:
-    """Write index.html: one table row and thumbnail per rendered screen."""
+    """Write index.html: the limits per resolution, then one row per rendered screen."""
     rows = []
     for finding in findings:
         scale = finding.pixels_per_dp
@@ -615,33 +740,52 @@ def write_index(out_dir: Path, findings: list[Finding]) -> Path:
         )
         contrast = f"{finding.min_contrast:.1f}" if finding.min_contrast else "–"
         problems = "<br>".join(html.escape(p) for p in finding.problems) or "ok"
+        image = (
+            f"<a href='{finding.png}'><img src='{finding.png}' width='320'></a>"
+            if finding.png else "not written"
+        )
         rows.append(
-            "<tr>"
-            f"<td><a href='{finding.png}'><img src='{finding.png}' width='320'></a></td>"
+            f"<tr class='{'problem' if finding.problems else 'ok'}'>"
+            f"<td>{image}</td>"
             f"<td>{finding.screen}</td><td>{finding.state}</td><td>{finding.theme}</td>"
-            f"<td>{finding.language}</td>"
+            f"<td>{finding.language}</td><td>{html.escape(finding.brand) or 'own'}</td>"
             f"<td>{finding.size[0]}x{finding.size[1]}</td><td>{touch}</td>"
             f"<td>{text}</td><td>{contrast}</td><td>{finding.list_rows}</td>"
             f"<td>{problems}</td></tr>"
         )
-    limits = ", ".join(
-        f"{w}x{h} ({PANEL_DIAGONAL_IN.get((w, h), '?')} in): "
-        f"{MIN_TOUCH_TARGET_DP * pixels_per_dp(w, h):.0f} px"
-        for w, h in sorted({finding.size for finding in findings})
+    limit_rows = []
+    for limit in limits_by_size({finding.size for finding in findings}):
+        diagonal = f"{limit['diagonal']} in" if limit["diagonal"] else "unknown"
+        limit_rows.append(
+            f"<tr><td>{limit['size']}</td><td>{diagonal}</td>"
+            f"<td>{limit['pixels_per_dp']:.3f}</td>"
+            f"<td>{limit['touch_px']} px</td><td>{limit['text_px']} px</td></tr>"
+        )
+    broken = sum(1 for finding in findings if finding.problems)
+    verdict = (
+        f"{broken} of {len(findings)} screens break a rule" if broken
+        else f"all {len(findings)} screens pass"
     )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Head unit screens</title>
-<style>body{{font-family:sans-serif}} td{{vertical-align:top;padding:4px}}</style>
+<style>body{{font-family:sans-serif}} td{{vertical-align:top;padding:4px}}
+tr.problem td{{background:#fde8e5}}</style>
 </head><body>
 <h1>Head unit screens</h1>
 <p>Every screen parked and moving, by day and night, in Chinese and
-English, at each resolution.
-Limits: touch targets at least {MIN_TOUCH_TARGET_DP} dp ({limits}), text at
-least {MIN_BODY_TEXT_DP} dp, text contrast at least {MIN_TEXT_CONTRAST}:1
-measured on the rendered pixels.</p>
+English, at each resolution, in the product's own look and with an OEM
+brand. Text contrast must be at least {MIN_TEXT_CONTRAST}:1, measured on
+the rendered pixels.</p>
+<p><strong>Result: {verdict}.</strong></p>
 <table border="1" cellspacing="0">
-<tr><th>screen</th><th>name</th><th>state</th><th>theme</th><th>language</th>
-<th>size</th>
+<tr><th>resolution</th><th>panel diagonal</th><th>px per dp</th>
+<th>touch target, {MIN_TOUCH_TARGET_DP} dp</th><th>text, {MIN_BODY_TEXT_DP} dp</th></tr>
+{chr(10).join(limit_rows)}
+</table>
+<p></p>
+<table border="1" cellspacing="0">
+<tr><th>PNG</th><th>screen</th><th>state</th><th>theme</th><th>language</th>
+<th>brand</th><th>size</th>
 <th>smallest target</th><th>smallest text</th><th>lowest contrast</th>
 <th>list rows</th><th>problems</th></tr>
 {chr(10).join(rows)}
@@ -652,21 +796,40 @@ measured on the rendered pixels.</p>
     return path
 
 
-def main(out_dir: Path, sizes: list[tuple[int, int]] | None = None) -> int:
-    """Render the gallery into ``out_dir``; return 1 if any screen broke a rule."""
+def main(
+    out_dir: Path,
+    sizes: list[tuple[int, int]] | None = None,
+    branding: Branding | None = None,
+) -> int:
+    """Render the gallery into ``out_dir``; return 1 if any screen broke a rule.
+
+    The screens are rendered in the product's own look and with
+    ``branding``, which defaults to the sample brand in ``assets``.
+    """
     import sys
 
+    import assets
+    from headunit.branding import load_branding
     from ui import app as ui_app
 
     ui_app.ensure_platform()
     if QGuiApplication.instance() is None:
         # Kept in a name so the application outlives the sweep.
         main.application = QGuiApplication(sys.argv[:1])  # type: ignore[attr-defined]
-    findings = sweep(out_dir, tuple(sizes) if sizes else SIZES)
+    if branding is None or branding.is_default:
+        branding = load_branding(assets.SAMPLE_BRANDING)
+    chosen = tuple(sizes) if sizes else SIZES
+    findings = sweep(out_dir, chosen)
+    findings += sweep(out_dir, chosen, branding=branding)
     index = write_index(out_dir, findings)
+    for limit in limits_by_size(set(chosen)):
+        print(
+            f"{limit['size']}: {MIN_TOUCH_TARGET_DP} dp touch target = "
+            f"{limit['touch_px']} px, {MIN_BODY_TEXT_DP} dp text = {limit['text_px']} px"
+        )
     broken = [finding for finding in findings if finding.problems]
     for finding in broken:
         for problem in finding.problems:
             print(f"{finding.name}: {problem}")
     print(f"{len(findings)} screens rendered, {len(broken)} with problems: {index}")
-    return 1 if broken else 0
+    return 1 if broken or not findings else 0

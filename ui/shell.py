@@ -132,6 +132,7 @@ _SHELL_DEFAULTS: dict[str, Any] = {
     "version": "",
     "brandName": "",
     "brandLogo": "",
+    "brandColour": "",
     "started": False,
 }
 
@@ -188,6 +189,9 @@ class ShellStore(QObject):
     brandLogoChanged, brandLogo = notifying_property(
         str, "brandLogo", "URL of the OEM's logo image, empty for none."
     )
+    brandColourChanged, brandColour = notifying_property(
+        str, "brandColour", "The OEM's primary colour as #rrggbb, empty for none."
+    )
     startedChanged, started = notifying_property(
         bool, "started", "The vehicle inputs are attached; false while starting."
     )
@@ -206,6 +210,7 @@ class ShellStore(QObject):
         self._values["brandName"] = self._branding.name
         if self._branding.logo is not None:
             self._values["brandLogo"] = QUrl.fromLocalFile(str(self._branding.logo)).toString()
+        self._values["brandColour"] = self._branding.primary_colour or ""
         # Latitude and longitude for sunset while the car reports no position.
         self._switch = theme.DayNightSwitch(default_position)
         self._language_listeners: list[Callable[[str], None]] = []
@@ -413,8 +418,8 @@ class ThemeStore(QObject):
 
     def __init__(self, branding: Branding, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._day = theme.with_brand(theme.DAY, branding.accent)
-        self._night_palette = theme.with_brand(theme.NIGHT, branding.accent)
+        self._day = theme.with_brand(theme.DAY, branding.accent_colour)
+        self._night_palette = theme.with_brand(theme.NIGHT, branding.accent_colour)
         self._night = False
 
     def palette(self) -> theme.Palette:

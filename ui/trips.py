@@ -24,7 +24,6 @@ from PySide6.QtCore import (
     QDateTime,
     QLocale,
     QObject,
-    Qt,
     QTimer,
     Signal,
     Slot,
@@ -35,6 +34,7 @@ from headunit import units
 from headunit.restrictions import limit_rows, restrictions_for
 from ui.stores import (
     TRIP_LIST_LIMIT,
+    USER_ROLE,
     TripListModel,
     format_duration,
     format_trip,
@@ -227,7 +227,7 @@ class TripDayListModel(TripListModel):
     _ROLE_KEYS = {
         **TripListModel._ROLE_KEYS,
         **{
-            Qt.ItemDataRole.UserRole + number: key
+            USER_ROLE + number: key
             for number, key in enumerate(_DAY_ROW_KEYS, start=100)
         },
     }

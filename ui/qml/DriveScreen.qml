@@ -145,7 +145,7 @@ Item {
                     visible: root.driveStore.hasGear
                     radius: Theme.radius
                     color: Theme.surface
-                    border.color: root.driveStore.gearStale ? Theme.divider : Theme.accent
+                    border.color: root.driveStore.gearStale ? Theme.divider : Theme.accentText
                     border.width: Math.round(3 * Theme.dp)
 
                     UiText {
@@ -155,7 +155,7 @@ Item {
                         anchors.centerIn: parent
                         text: root.driveStore.gearStale || root.driveStore.gear === ""
                             ? "–" : root.driveStore.gear
-                        color: root.driveStore.gearStale ? Theme.staleText : Theme.accent
+                        color: root.driveStore.gearStale ? Theme.staleText : Theme.accentText
                         font.pixelSize: Theme.gearTextSize
                         font.bold: true
                     }

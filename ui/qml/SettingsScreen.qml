@@ -11,6 +11,12 @@ Item {
     required property ShellStore shell
     required property AccountStore account
 
+    // The width of the label column, fixed so that the choices stay in
+    // place when the car starts moving and rows come and go.
+    readonly property real labelWidth: Math.max(
+        languageLabel.implicitWidth, unitsLabel.implicitWidth, themeLabel.implicitWidth,
+        accountLabel.implicitWidth, aboutLabel.implicitWidth)
+
     objectName: "settingsScreen"
 
     GridLayout {
@@ -25,8 +31,23 @@ Item {
         rowSpacing: Theme.spacing
 
         UiText {
+            id: lockedLabel
+
+            objectName: "settingsLockedLabel"
+            Layout.columnSpan: 2
+            Layout.fillWidth: true
+            // Wraps within the grid's width instead of widening the grid.
+            Layout.preferredWidth: 0
+            visible: !root.shell.allowSettingsChanges
+            wrapMode: Text.Wrap
+            text: qsTr("Settings can be changed when the car is parked")
+            color: Theme.secondaryText
+        }
+
+        UiText {
             id: languageLabel
 
+            Layout.preferredWidth: root.labelWidth
             text: qsTr("Language")
             color: Theme.secondaryText
         }
@@ -61,6 +82,7 @@ Item {
         UiText {
             id: unitsLabel
 
+            Layout.preferredWidth: root.labelWidth
             text: qsTr("Units")
             color: Theme.secondaryText
         }
@@ -94,6 +116,7 @@ Item {
         UiText {
             id: themeLabel
 
+            Layout.preferredWidth: root.labelWidth
             text: qsTr("Theme")
             color: Theme.secondaryText
         }
@@ -137,6 +160,7 @@ Item {
         UiText {
             id: accountLabel
 
+            Layout.preferredWidth: root.labelWidth
             text: qsTr("Account")
             color: Theme.secondaryText
         }
@@ -177,50 +201,46 @@ Item {
                 onActivated: root.shell.openSection("syncStatus")
             }
 
+            // Takes the spare width while the buttons show, so that the grid
+            // gives none of it to the label column.
+            Item {
+                id: accountSpacer
+
+                Layout.fillWidth: true
+                visible: root.shell.allowSections
+            }
+
             UiText {
                 id: accountState
 
                 objectName: "accountStateLabel"
                 Layout.fillWidth: true
+                Layout.preferredWidth: 0
                 visible: !root.shell.allowSections
                 elide: Text.ElideRight
                 text: root.shell.syncText
             }
         }
 
+        // The about section opens only while parked, so its row goes away
+        // while moving.
         UiText {
             id: aboutLabel
 
+            Layout.preferredWidth: root.labelWidth
+            visible: root.shell.allowSections
             text: qsTr("About")
             color: Theme.secondaryText
         }
 
-        RowLayout {
-            id: aboutRow
+        ChoiceButton {
+            id: aboutButton
 
-            Layout.fillWidth: true
-            spacing: Theme.margin
-
-            ChoiceButton {
-                id: aboutButton
-
-                objectName: "aboutButton"
-                visible: root.shell.allowSections
-                label: qsTr("About this head unit")
-                selected: false
-                onActivated: root.shell.openSection("about")
-            }
-
-            UiText {
-                id: lockedLabel
-
-                objectName: "settingsLockedLabel"
-                Layout.fillWidth: true
-                visible: !root.shell.allowSettingsChanges
-                wrapMode: Text.Wrap
-                text: qsTr("Settings can be changed when the car is parked")
-                color: Theme.secondaryText
-            }
+            objectName: "aboutButton"
+            visible: root.shell.allowSections
+            label: qsTr("About this head unit")
+            selected: false
+            onActivated: root.shell.openSection("about")
         }
 
         Item {

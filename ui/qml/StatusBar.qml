@@ -2,8 +2,9 @@ import QtQuick
 import QtQuick.Layouts
 import HeadUnit
 
-// Time and the state of the vehicle bus, GPS and sync. A lost vehicle bus
-// turns the bar's bus label into a warning the driver cannot miss.
+// Time and the state of the vehicle bus, GPS and sync, after the OEM's logo.
+// A lost vehicle bus turns the bar's bus label into a warning the driver
+// cannot miss. The OEM's primary colour is a stripe along the bottom edge.
 Rectangle {
     id: root
 
@@ -35,6 +36,7 @@ Rectangle {
             id: clockLabel
 
             objectName: "clockLabel"
+            Layout.minimumWidth: implicitWidth
             text: root.shell.clockText
             color: Theme.statusText
             font.bold: true
@@ -70,16 +72,33 @@ Rectangle {
             id: gpsLabel
 
             objectName: "gpsLabel"
+            // The bar shortens the GPS and sync texts before they overlap.
+            Layout.maximumWidth: implicitWidth
             text: root.shell.gpsText
             color: Theme.statusText
+            elide: Text.ElideRight
         }
 
         UiText {
             id: syncLabel
 
             objectName: "syncLabel"
+            Layout.maximumWidth: implicitWidth
             text: root.shell.syncText
             color: Theme.statusText
+            elide: Text.ElideRight
         }
+    }
+
+    Rectangle {
+        id: brandStripe
+
+        objectName: "brandStripe"
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        height: Math.max(2, Math.round(4 * Theme.dp))
+        visible: root.shell.brandColour !== ""
+        color: root.shell.brandColour !== "" ? root.shell.brandColour : "transparent"
     }
 }

@@ -36,6 +36,7 @@ QtObject {
     readonly property color staleText: root.store ? root.store.staleText : "white"
     readonly property color accent: root.store ? root.store.accent : "white"
     readonly property color textOnAccent: root.store ? root.store.textOnAccent : "black"
+    readonly property color accentText: root.store ? root.store.accentText : "white"
     readonly property color divider: root.store ? root.store.divider : "gray"
     readonly property color warning: root.store ? root.store.warning : "white"
     readonly property color warningSurface: root.store ? root.store.warningSurface : "black"
