@@ -409,3 +409,25 @@ def test_night_theme_from_light_sensor_frames(qapp, tmp_path, qtbot):
         if ui is not None:
             ui.close()
         unit.stop()
+
+
+@pytest.mark.parametrize(
+    ("obd", "text"),
+    [
+        ("connected", "OBD 已连接"),
+        ("no_car", "OBD：车辆无应答"),
+        ("lost", "OBD 适配器已断开"),
+    ],
+)
+def test_obd_only_car_shows_its_adapter(shown, obd, text):
+    from headunit import status as status_states
+    from headunit.state import Snapshot
+
+    parked = Snapshot(readings={}, stale=set(), now=0.0, moving=False, version=1)
+    shown.shell.apply(parked, status_states.Status(bus=status_states.BUS_NONE, obd=obd))
+    assert find(shown, "busLabel").property("text") == text
+    # A car on CAN shows its bus, whatever an extra adapter does.
+    shown.shell.apply(
+        parked, status_states.Status(bus=status_states.BUS_LOST, obd=obd)
+    )
+    assert find(shown, "busLabel").property("text") == "车辆总线已断开"

@@ -60,8 +60,15 @@ def package_version() -> str:
         return ""
 
 
-def bus_text(bus: str) -> str:
-    """Return the status bar's text for a vehicle bus state."""
+def bus_text(bus: str, obd: str = status_states.OBD_NONE) -> str:
+    """Return the status bar's text for the vehicle connection.
+
+    A car read over CAN shows the bus. A car read only through an OBD-II
+    adapter shows the adapter, so an unplugged adapter reads as lost
+    rather than as a car without a bus.
+    """
+    if bus == status_states.BUS_NONE and obd != status_states.OBD_NONE:
+        return obd_text(obd)
     if bus == status_states.BUS_RECEIVING:
         return QCoreApplication.translate("Status", "Vehicle connected")
     if bus == status_states.BUS_WAITING:
@@ -69,6 +76,15 @@ def bus_text(bus: str) -> str:
     if bus == status_states.BUS_LOST:
         return QCoreApplication.translate("Status", "Vehicle bus lost")
     return QCoreApplication.translate("Status", "No vehicle bus")
+
+
+def obd_text(obd: str) -> str:
+    """Return the status bar's text for an OBD-II adapter state."""
+    if obd == status_states.OBD_CONNECTED:
+        return QCoreApplication.translate("Status", "OBD connected")
+    if obd == status_states.OBD_NO_CAR:
+        return QCoreApplication.translate("Status", "OBD: car not answering")
+    return QCoreApplication.translate("Status", "OBD adapter lost")
 
 
 def gps_text(gps: str) -> str:
@@ -355,7 +371,8 @@ class ShellStore(QObject):
     def _apply_status(self, status: Any) -> None:
         self._set("busState", status.bus)
         self._set("busLost", status.bus == status_states.BUS_LOST)
-        self._set("busText", bus_text(status.bus))
+        obd = getattr(status, "obd", status_states.OBD_NONE)
+        self._set("busText", bus_text(status.bus, obd))
         self._set("gpsText", gps_text(status.gps))
         self._set("syncText", sync_text(status.sync, status.sync_pending))
         self._status = status

@@ -32,88 +32,88 @@
 <context>
     <name>Account</name>
     <message>
-        <location filename="../account.py" line="57"/>
+        <location filename="../account.py" line="56"/>
         <source>Everything is sent to the platform.</source>
         <extracomment>Pairing states the pairing section shows. Actions that ask the driver to confirm first.</extracomment>
         <translation>所有数据都已发送到平台。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="59"/>
+        <location filename="../account.py" line="58"/>
         <source>%n item(s) waiting to be sent.</source>
         <translation>%n 项等待发送。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="61"/>
+        <location filename="../account.py" line="60"/>
         <source>The platform cannot be reached now. The head unit tries again.</source>
         <translation>暂时无法连接平台，车机会再次尝试。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="63"/>
+        <location filename="../account.py" line="62"/>
         <source>The platform is busy and asked the head unit to wait.</source>
         <translation>平台繁忙，要求车机稍后再试。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="65"/>
+        <location filename="../account.py" line="64"/>
         <source>The platform rejected the last request.</source>
         <translation>平台拒绝了上一次请求。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="66"/>
+        <location filename="../account.py" line="65"/>
         <source>Not paired with an account, so nothing is sent.</source>
         <translation>未与账户配对，因此不发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="216"/>
+        <location filename="../account.py" line="223"/>
         <source>Mobile data this month: %1 of %2 MB</source>
         <translation>本月移动数据：%1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../account.py" line="220"/>
+        <location filename="../account.py" line="227"/>
         <source>(budget used up: full traces wait for next month)</source>
         <translation>（流量已用完：完整轨迹下月再传）</translation>
     </message>
     <message>
-        <location filename="../account.py" line="229"/>
+        <location filename="../account.py" line="236"/>
         <source>Hidden places: %1</source>
         <translation>隐藏地点：%1 个</translation>
     </message>
     <message>
-        <location filename="../account.py" line="259"/>
+        <location filename="../account.py" line="266"/>
         <source>Waiting to be sent: %1</source>
         <translation>等待发送：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="262"/>
+        <location filename="../account.py" line="269"/>
         <source>Last sync: never</source>
         <translation>上次同步：从未</translation>
     </message>
     <message>
-        <location filename="../account.py" line="265"/>
+        <location filename="../account.py" line="272"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="268"/>
+        <location filename="../account.py" line="275"/>
         <source>Last error: %1</source>
         <translation>上次错误：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="270"/>
+        <location filename="../account.py" line="277"/>
         <source>Last error: none</source>
         <translation>上次错误：无</translation>
     </message>
     <message>
-        <location filename="../account.py" line="274"/>
+        <location filename="../account.py" line="281"/>
         <source>Next try: %1</source>
         <translation>下次尝试：%1</translation>
     </message>
     <message>
-        <location filename="../account.py" line="381"/>
+        <location filename="../account.py" line="388"/>
         <source>Signed out. Nothing more is sent.</source>
         <translation>已退出登录，不再发送任何数据。</translation>
     </message>
     <message>
-        <location filename="../account.py" line="386"/>
+        <location filename="../account.py" line="393"/>
         <source>Your data is deleted here and will be erased on the platform.</source>
         <translation>您的数据已在车机上删除，平台上的数据也将被清除。</translation>
     </message>
@@ -121,23 +121,23 @@
 <context>
     <name>AuthorRole</name>
     <message>
-        <location filename="../stores.py" line="72"/>
+        <location filename="../stores.py" line="78"/>
         <source>Experienced owner</source>
         <extracomment>How often the best tip is chosen again while nothing else changes, in seconds. Choosing once a display frame would let the card flicker between tips. Trips listed while parked, newest first. Font families in order of preference. A CJK font comes first because Latin fonts have no Chinese glyphs, while these CJK fonts also cover Latin text and digits.</extracomment>
         <translation>资深车主</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="74"/>
+        <location filename="../stores.py" line="80"/>
         <source>Club president</source>
         <translation>车友会会长</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="76"/>
+        <location filename="../stores.py" line="82"/>
         <source>Workshop</source>
         <translation>维修店</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="77"/>
+        <location filename="../stores.py" line="83"/>
         <source>Owner</source>
         <translation>车主</translation>
     </message>
@@ -209,49 +209,49 @@
 <context>
     <name>Community</name>
     <message>
-        <location filename="../community_store.py" line="432"/>
-        <location filename="../community_store.py" line="598"/>
+        <location filename="../community_store.py" line="434"/>
+        <location filename="../community_store.py" line="614"/>
         <source>%1 km</source>
-        <extracomment>Sections of the community screen, in the order of its tab bar. Seconds between checks for content a sync pass stored and for the points. Positions are rounded to this many decimal places (about 1 km) before they decide whether the list of events is built again. Seconds between checks for new content and points; tests set 0.</extracomment>
+        <extracomment>Sections of the community screen, in the order of its tab bar. How many recent trips the ratings section looks through for one long enough to compare with other owners. Seconds between checks for content a sync pass stored and for the points. Positions are rounded to this many decimal places (about 1 km) before they decide whether the list of events is built again. Seconds between checks for new content and points; tests set 0.</extracomment>
         <translation>%1 公里</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="482"/>
+        <location filename="../community_store.py" line="484"/>
         <source>Owners paid %1 to %2 %3, usually %4</source>
         <translation>车主花费 %1 至 %2 %3，通常为 %4</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="500"/>
+        <location filename="../community_store.py" line="502"/>
         <source>%n owners reported this code</source>
         <translation>%n 位车主报告过此故障码</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="525"/>
+        <location filename="../community_store.py" line="542"/>
         <source>Satisfaction %1 of 100 from %n ratings</source>
         <translation>满意度 %1 分（满分 100），来自 %n 条评分</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="540"/>
+        <location filename="../community_store.py" line="556"/>
         <source>Most owners: %1 to %2 %3</source>
         <translation>多数车主：%1 至 %2 %3</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="549"/>
+        <location filename="../community_store.py" line="565"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="588"/>
+        <location filename="../community_store.py" line="604"/>
         <source>%n going</source>
         <translation>%n 人报名</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="589"/>
+        <location filename="../community_store.py" line="605"/>
         <source>%n of %1 places taken</source>
         <translation>已报名 %n 人，共 %1 个名额</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="594"/>
+        <location filename="../community_store.py" line="610"/>
         <source>%1 stars from %n ratings</source>
         <translation>%1 星，%n 条评分</translation>
     </message>
@@ -402,10 +402,10 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="540"/>
+        <location filename="../gallery.py" line="646"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
-        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Tabs of a screen, named &quot;screen+tab&quot;; the plain screen shows its first tab. Where the gallery&apos;s car is, near West Lake in Hangzhou, where the bundled club events and workshops are. A trouble code present in the gallery, with owners&apos; experience bundled. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Tabs of a screen, named &quot;screen+tab&quot;; the plain screen shows its first tab. Where the gallery&apos;s car is, near West Lake in Hangzhou, where the bundled club events and workshops are. A trouble code present in the gallery, with owners&apos; experience bundled. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock. How long before the scripted drives the compared trip starts, in seconds. Name of the OEM brand it was rendered with; &quot;&quot; for the product&apos;s own.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>
@@ -592,22 +592,22 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../shell.py" line="103"/>
+        <location filename="../shell.py" line="119"/>
         <source>Chosen by the light sensor</source>
         <translation>由光线传感器决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="105"/>
+        <location filename="../shell.py" line="121"/>
         <source>Chosen by the headlights</source>
         <translation>由大灯决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="107"/>
+        <location filename="../shell.py" line="123"/>
         <source>Chosen by sunrise and sunset</source>
         <translation>按日出日落决定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="108"/>
+        <location filename="../shell.py" line="124"/>
         <source>Chosen by the driver</source>
         <translation>由驾驶员选择</translation>
     </message>
@@ -615,77 +615,77 @@
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="30"/>
+        <location filename="../qml/SettingsScreen.qml" line="51"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="64"/>
+        <location filename="../qml/SettingsScreen.qml" line="86"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="78"/>
+        <location filename="../qml/SettingsScreen.qml" line="100"/>
         <source>Metric</source>
         <translation>公制</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="88"/>
+        <location filename="../qml/SettingsScreen.qml" line="110"/>
         <source>Imperial</source>
         <translation>英制</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="97"/>
+        <location filename="../qml/SettingsScreen.qml" line="120"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="111"/>
+        <location filename="../qml/SettingsScreen.qml" line="134"/>
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="121"/>
+        <location filename="../qml/SettingsScreen.qml" line="144"/>
         <source>Day</source>
         <translation>白天</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="131"/>
+        <location filename="../qml/SettingsScreen.qml" line="154"/>
         <source>Night</source>
         <translation>夜间</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="140"/>
+        <location filename="../qml/SettingsScreen.qml" line="164"/>
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="155"/>
+        <location filename="../qml/SettingsScreen.qml" line="179"/>
         <source>Pairing</source>
         <translation>账户配对</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="165"/>
+        <location filename="../qml/SettingsScreen.qml" line="189"/>
         <source>Data sharing</source>
         <translation>数据共享</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="175"/>
+        <location filename="../qml/SettingsScreen.qml" line="199"/>
         <source>Sync status</source>
         <translation>同步状态</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="194"/>
+        <location filename="../qml/SettingsScreen.qml" line="232"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="209"/>
+        <location filename="../qml/SettingsScreen.qml" line="241"/>
         <source>About this head unit</source>
         <translation>关于本机</translation>
     </message>
     <message>
-        <location filename="../qml/SettingsScreen.qml" line="221"/>
+        <location filename="../qml/SettingsScreen.qml" line="43"/>
         <source>Settings can be changed when the car is parked</source>
         <translation>停车后可以更改设置</translation>
     </message>
@@ -751,73 +751,88 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../shell.py" line="66"/>
+        <location filename="../shell.py" line="73"/>
         <source>Vehicle connected</source>
         <extracomment>Sections opened from a screen, one level below it. VSS paths the day and night switch reads.</extracomment>
         <translation>车辆已连接</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="68"/>
+        <location filename="../shell.py" line="75"/>
         <source>Waiting for vehicle</source>
         <translation>等待车辆数据</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="70"/>
+        <location filename="../shell.py" line="77"/>
         <source>Vehicle bus lost</source>
         <translation>车辆总线已断开</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="71"/>
+        <location filename="../shell.py" line="78"/>
         <source>No vehicle bus</source>
         <translation>未连接车辆总线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="77"/>
+        <location filename="../shell.py" line="84"/>
+        <source>OBD connected</source>
+        <translation>OBD 已连接</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="86"/>
+        <source>OBD: car not answering</source>
+        <translation>OBD：车辆无应答</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="87"/>
+        <source>OBD adapter lost</source>
+        <translation>OBD 适配器已断开</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="93"/>
         <source>GPS fix</source>
         <translation>GPS 已定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="79"/>
+        <location filename="../shell.py" line="95"/>
         <source>GPS no fix</source>
         <translation>GPS 未定位</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="80"/>
+        <location filename="../shell.py" line="96"/>
         <source>No GPS</source>
         <translation>无 GPS</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="86"/>
+        <location filename="../shell.py" line="102"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="88"/>
+        <location filename="../shell.py" line="104"/>
         <source>%n to sync</source>
         <translation>%n 项待同步</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="90"/>
+        <location filename="../shell.py" line="106"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="92"/>
+        <location filename="../shell.py" line="108"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="94"/>
+        <location filename="../shell.py" line="110"/>
         <source>Server busy, retrying</source>
         <translation>服务器繁忙，稍后重试</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="96"/>
+        <location filename="../shell.py" line="112"/>
         <source>Sync error</source>
         <translation>同步出错</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="97"/>
+        <location filename="../shell.py" line="113"/>
         <source>Sync not set up</source>
         <translation>未设置同步</translation>
     </message>
@@ -1167,52 +1182,52 @@
 <context>
     <name>TripListModel</name>
     <message>
-        <location filename="../stores.py" line="654"/>
+        <location filename="../stores.py" line="660"/>
         <location filename="../trips.py" line="754"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="658"/>
+        <location filename="../stores.py" line="664"/>
         <source>%1 L</source>
         <translation>%1 升</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="663"/>
+        <location filename="../stores.py" line="669"/>
         <location filename="../trips.py" line="741"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="664"/>
+        <location filename="../stores.py" line="670"/>
         <location filename="../trips.py" line="764"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="666"/>
+        <location filename="../stores.py" line="672"/>
         <location filename="../trips.py" line="743"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="667"/>
+        <location filename="../stores.py" line="673"/>
         <location filename="../trips.py" line="766"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="684"/>
+        <location filename="../stores.py" line="690"/>
         <source>%n s</source>
         <translation>%n 秒</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="687"/>
+        <location filename="../stores.py" line="693"/>
         <source>%n min</source>
         <translation>%n 分钟</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="689"/>
+        <location filename="../stores.py" line="695"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
@@ -1358,23 +1373,23 @@
 <context>
     <name>Units</name>
     <message>
-        <location filename="../stores.py" line="385"/>
+        <location filename="../stores.py" line="391"/>
         <source>mph</source>
         <extracomment>Values of the drive store before the first snapshot: every reading is stale and no signal counts as provided until the profile is read.</extracomment>
         <translation>英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="386"/>
+        <location filename="../stores.py" line="392"/>
         <source>mi</source>
         <translation>英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="389"/>
+        <location filename="../stores.py" line="395"/>
         <source>km/h</source>
         <translation>km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="390"/>
+        <location filename="../stores.py" line="396"/>
         <source>km</source>
         <translation>km</translation>
     </message>
