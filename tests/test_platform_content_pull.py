@@ -1,0 +1,135 @@
+"""Tips and club events published on the platform reach the head unit's screens.
+
+The reference platform runs on loopback over real HTTP. A sync pass of
+the head unit's own engine pulls its flat records, converts them into the
+content format and caches them, and ``HeadUnit.community`` reads them
+layered over the bundled starter content.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import delete
+
+import assets
+from headunit.app import HeadUnit
+from headunit.community import Community
+from platform_server import content, storage
+from sync.client import PlatformClient
+from sync.engine import cached_club_events, cached_tips
+from tests.community_helpers import snapshot
+from tests.platform_fixtures import Platform, platform  # noqa: F401
+from vehicle.profile import load_profile
+
+#: Near West Lake, Hangzhou: the car's position.
+CAR = (30.2571, 120.1423)
+#: A bundled tip that the platform publishes a newer version of.
+BUNDLED_TIP = "tip-regen-stop-and-go"
+
+
+def publish(platform: Platform) -> None:
+    content.publish_tip(platform.engine, {
+        "id": "pf-dtc-tip",
+        "title": "Reset after P1A99",
+        "body": "Owners cleared P1A99 by a 12 V battery reset at a workshop.",
+        "conditions": {"dtc_any": ["P1A99"]},
+        "author": "Chen Jie",
+        "author_role": "club president",
+        "helpful_votes": 40,
+    })
+    content.publish_tip(platform.engine, {
+        "id": BUNDLED_TIP,
+        "title": "Regen in traffic, updated",
+        "body": "The new software release adds a stronger regen level for traffic.",
+        "conditions": {"powertrain": ["BEV", "PHEV"], "moving": True},
+        "author": "Li Wei",
+    })
+    content.add_club_event(platform.engine, {
+        "id": "pf-lake-meet", "club": "West Lake EV Club", "title": "Lakeside meet",
+        "latitude": 30.26, "longitude": 120.15, "starts_at": time.time() + 2 * 86_400,
+        "place": "Broken Bridge car park",
+    })
+
+
+@pytest.fixture
+def headunit(tmp_path: Path, platform: Platform) -> Iterator[HeadUnit]:
+    unit = HeadUnit(assets.DEMO_PROFILE, tmp_path / "headunit.db")
+    unit.sync.engine.use_client(PlatformClient(platform.url, None))
+    unit.sync.engine.position = lambda: CAR
+    try:
+        yield unit
+    finally:
+        unit.store.close()
+
+
+def test_pulled_tip_and_event_reach_community(platform: Platform, headunit: HeadUnit) -> None:
+    publish(platform)
+    result = headunit.sync.engine.sync_once()
+    community = headunit.community
+    assert community.reload_if_changed()
+    parked = snapshot(moving=False, speed=0.0, dtcs=["P1A99"], latitude=CAR[0],
+                      longitude=CAR[1])
+
+    ranked = community.tips.ranked(parked)
+    events = community.events_nearby(parked, "en")
+    assert result.errors == []
+    assert ranked[0].id == "pf-dtc-tip"
+    assert ranked[0].author_role == "club_president"
+    assert ranked[0].helpful == 40
+    assert "pf-lake-meet" in [row.event_id for row in events]
+    assert community.tips.tip(BUNDLED_TIP).text("title", "en") == "Regen in traffic, updated"
+
+
+def test_withdrawn_content_removed(platform: Platform, headunit: HeadUnit) -> None:
+    publish(platform)
+    headunit.sync.engine.sync_once()
+    content.publish_tip(platform.engine, {"id": "pf-dtc-tip", "title": "-", "body": "-",
+                                          "author": "-", "deleted": True})
+    content.publish_tip(platform.engine, {"id": BUNDLED_TIP, "title": "-", "body": "-",
+                                          "author": "-", "deleted": True})
+    with platform.engine.begin() as connection:
+        connection.execute(delete(storage.club_events))
+    headunit.sync.engine.wake()
+    headunit.sync.engine.sync_once()
+    community = headunit.community
+    community.reload_if_changed()
+    parked = snapshot(moving=False, speed=0.0, latitude=CAR[0], longitude=CAR[1])
+
+    assert community.tips.tip("pf-dtc-tip") is None
+    # The withdrawal also hides the bundled tip of the same id.
+    assert community.tips.tip(BUNDLED_TIP) is None
+    assert "pf-lake-meet" not in [row.event_id for row in community.events_nearby(parked, "en")]
+    assert cached_club_events(headunit.store) == []
+
+
+def test_malformed_pulled_tip_skipped(platform: Platform, headunit: HeadUnit, caplog) -> None:
+    publish(platform)
+    content.publish_tip(platform.engine, {
+        "id": "pf-bad-condition", "title": "Odd", "body": "Odd condition",
+        "conditions": {"phase_of_moon": "full"}, "author": "Zhao",
+    })
+    with caplog.at_level(logging.WARNING):
+        headunit.sync.engine.sync_once()
+    messages = [r.getMessage() for r in caplog.records if "pf-bad-condition" in r.getMessage()]
+
+    assert len(messages) == 1
+    assert "phase_of_moon" in messages[0]
+    assert sorted(tip["id"] for tip in cached_tips(headunit.store)) == [
+        "pf-dtc-tip", BUNDLED_TIP]
+
+
+def test_pulled_content_read_offline(platform: Platform, headunit: HeadUnit) -> None:
+    publish(platform)
+    headunit.sync.engine.sync_once()
+    # A fresh back end on the same database, with no platform at all.
+    offline = Community(headunit.store, load_profile(assets.DEMO_PROFILE))
+    parked = snapshot(moving=False, speed=0.0, dtcs=["P1A99"], latitude=CAR[0],
+                      longitude=CAR[1])
+
+    assert offline.tips.ranked(parked)[0].id == "pf-dtc-tip"
+    assert "pf-lake-meet" in [row.event_id for row in offline.events_nearby(parked, "en")]
