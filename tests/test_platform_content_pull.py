@@ -19,8 +19,9 @@ from sqlalchemy import delete
 import assets
 from headunit.app import HeadUnit
 from headunit.community import Community
-from platform_server import content, storage
+from platform_server import community_api, content, storage
 from sync.client import PlatformClient
+from sync.community import ContentCache, clip_cache_dir
 from sync.engine import cached_club_events, cached_tips
 from tests.community_helpers import snapshot
 from tests.platform_fixtures import Platform, platform  # noqa: F401
@@ -133,3 +134,30 @@ def test_pulled_content_read_offline(platform: Platform, headunit: HeadUnit) -> 
 
     assert offline.tips.ranked(parked)[0].id == "pf-dtc-tip"
     assert "pf-lake-meet" in [row.event_id for row in offline.events_nearby(parked, "en")]
+
+
+def test_withdrawn_clip_file_deleted(platform: Platform, headunit: HeadUnit) -> None:
+    clip = {
+        "id": "clip-gone", "updated_at": "2026-12-03T10:00:00+08:00",
+        "title": {"en": "Soon withdrawn"}, "author": {"name": "Owner", "role": "owner"},
+        "duration_s": 4, "file": "gone.mp4",
+    }
+    data = (assets.CLIPS_DIR / "demo-charging-port.mp4").read_bytes()
+    community_api.publish_clip(platform.engine, clip, data)
+    headunit.sync.engine.sync_once()
+    cached = clip_cache_dir(headunit.store) / "gone.mp4"
+    assert cached.read_bytes() == data
+
+    with platform.engine.begin() as connection:
+        connection.execute(delete(storage.community_items)
+                           .where(storage.community_items.c.id == "clip-gone"))
+        connection.execute(delete(storage.clip_files))
+    headunit.sync.engine.wake()
+    headunit.sync.engine.sync_once()
+    headunit.community.reload_if_changed()
+
+    assert not cached.exists()
+    assert ContentCache(headunit.store).items("clips") == []
+    assert "clip-gone" not in headunit.community.clips.clips
+    # Clips bundled with the head unit stay.
+    assert any(path.is_file() for path in assets.CLIPS_DIR.iterdir())
