@@ -50,6 +50,24 @@ def count_vote(engine: Engine, tip_id: str, helpful: bool) -> None:
         )
 
 
+def count_report(engine: Engine, tip_id: str) -> None:
+    """Count one owner's "no longer true" report and give the tip a new sequence number.
+
+    The new number makes clients that pull "changed since" their cursor
+    fetch the higher count, which lowers the tip in their ranking.
+    """
+    with engine.begin() as connection:
+        row = connection.execute(
+            select(storage.tips).where(storage.tips.c.id == tip_id)
+        ).first()
+        if row is None:
+            return
+        values = {k: v for k, v in row._asdict().items() if k != "seq"}
+        values["no_longer_true"] = (row.no_longer_true or 0) + 1
+        connection.execute(storage.tips.delete().where(storage.tips.c.id == tip_id))
+        connection.execute(insert(storage.tips).values(**values))
+
+
 def add_club_event(engine: Engine, event: dict[str, Any]) -> None:
     with engine.begin() as connection:
         connection.execute(insert(storage.club_events).values(**event))

@@ -40,6 +40,7 @@ UPLOADS: dict[str, tuple[str, str, Consent]] = {
     "trace": ("/traces/batch", "traces", Consent.TRACES),
     "rating": ("/ratings/batch", "ratings", Consent.SUMMARIES),
     "vote": ("/tip-votes/batch", "votes", Consent.SUMMARIES),
+    "report": ("/tip-reports/batch", "reports", Consent.SUMMARIES),
     "rsvp": ("/rsvps/batch", "rsvps", Consent.SUMMARIES),
 }
 #: Outbox kinds that carry a trip of the trip log, by its id in ``ref``.
@@ -467,9 +468,10 @@ class SyncEngine:
 
         The trip log is every table that contains the owner's drives, charges or
         positions: samples, trips, their events and gaps, and charging sessions.
+        The owner's votes, reports, RSVPs and points go too.
         """
         with self.store.write() as db:
-            for table in PERSONAL_TABLES:
+            for table in PERSONAL_TABLES + COMMUNITY_TABLES:
                 db.execute(f"delete from {table}")
         self.outbox.forget_personal_items()
         self.outbox.enqueue("erase", item_id=f"erase-{int(self.clock() * 1000)}")
@@ -479,6 +481,8 @@ class SyncEngine:
 
 #: Tables of the owner's trip log, children first so foreign keys hold.
 PERSONAL_TABLES = ("samples", "events", "gaps", "charging_sessions", "trips")
+#: Tables of the owner's community feedback and points.
+COMMUNITY_TABLES = ("tip_feedback", "event_rsvps", "community_queue", "points_ledger")
 
 
 def _quote(text: str) -> str:

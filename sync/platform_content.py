@@ -92,7 +92,7 @@ def tip_item(record: dict[str, Any]) -> dict[str, Any]:
         "body": {PLATFORM_LANGUAGE: body},
         "when": when,
         "author": {"name": _text(record, "author"), "role": role},
-        "votes": {"helpful": helpful},
+        "votes": {"helpful": helpful, "no_longer_true": record.get("no_longer_true", 0)},
     }
 
 

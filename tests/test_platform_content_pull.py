@@ -14,15 +14,19 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import requests
 from sqlalchemy import delete
 
 import assets
 from headunit.app import HeadUnit
 from headunit.community import Community
-from platform_server import community_api, content, storage
+from platform_server import accounts, community_api, content, storage
 from sync.client import PlatformClient
 from sync.community import ContentCache, clip_cache_dir
-from sync.engine import cached_club_events, cached_tips
+from sync.engine import SyncEngine, cached_club_events, cached_tips
+from sync.feedback_outbox import OutboxSink
+from sync.privacy import Consent, Privacy
+from sync.store import Store
 from tests.community_helpers import snapshot
 from tests.platform_fixtures import Platform, platform  # noqa: F401
 from vehicle.profile import load_profile
@@ -161,3 +165,63 @@ def test_withdrawn_clip_file_deleted(platform: Platform, headunit: HeadUnit) -> 
     assert "clip-gone" not in headunit.community.clips.clips
     # Clips bundled with the head unit stay.
     assert any(path.is_file() for path in assets.CLIPS_DIR.iterdir())
+
+
+def test_report_lowers_tip_on_platform(platform: Platform, tmp_path: Path) -> None:
+    publish(platform)
+    store = Store(tmp_path / "headunit.db")
+    try:
+        token = platform.owner_token("li@example.com")
+        community = Community(store, load_profile(assets.DEMO_PROFILE),
+                              sink=OutboxSink(store))
+        community.tip_feedback.report_no_longer_true("pf-dtc-tip", moving=False)
+        engine = SyncEngine(store, PlatformClient(platform.url, token))
+        engine.sync_once()
+        assert requests_export(platform, token)["tip_reports"] == []
+
+        # Reports leave the car only with the owner's consent.
+        Privacy(store).set_consent(Consent.SUMMARIES)
+        engine.wake()
+        engine.sync_once()
+        engine.wake()
+        engine.sync_once()
+        export = requests_export(platform, token)
+        tips = requests.get(platform.url + "/api/v1/tips", timeout=10).json()["tips"]
+        reported = [tip for tip in tips if tip["id"] == "pf-dtc-tip"]
+
+        assert [r["tip_id"] for r in export["tip_reports"]] == ["pf-dtc-tip"]
+        assert reported[0]["no_longer_true"] == 1
+        assert community.queue.pending() == []
+    finally:
+        store.close()
+
+
+def test_delete_covers_feedback_and_points(platform: Platform) -> None:
+    token = platform.owner_token("li@example.com")
+    owner = accounts.owner_for_token(platform.engine, token)
+    community_api.grant_points(platform.engine, owner, "g-1", "helpful_tip", 12)
+    headers = {"Authorization": f"Bearer {token}"}
+    for path, body in (("/tip-votes/batch", {"votes": [
+            {"id": "v1", "tip_id": "t1", "helpful": True}]}),
+            ("/tip-reports/batch", {"reports": [{"id": "r1", "tip_id": "t1"}]}),
+            ("/rsvps/batch", {"rsvps": [{"id": "s1", "event_id": "e1", "going": True}]})):
+        response = requests.post(platform.url + "/api/v1" + path, json=body,
+                                 headers=headers, timeout=10)
+        assert response.status_code == 200, response.text
+
+    before = requests_export(platform, token)
+    deleted = requests.delete(platform.url + "/api/v1/me/data", headers=headers,
+                              timeout=10).json()["deleted"]
+    after = requests_export(platform, token)
+
+    for table in ("tip_votes", "tip_reports", "rsvps", "points_entries"):
+        assert len(before[table]) == 1, table
+        assert deleted[table] == 1, table
+        assert after[table] == [], table
+
+
+def requests_export(platform: Platform, token: str) -> dict:
+    response = requests.get(platform.url + "/api/v1/me/export",
+                            headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
