@@ -121,23 +121,23 @@
 <context>
     <name>AuthorRole</name>
     <message>
-        <location filename="../stores.py" line="72"/>
+        <location filename="../stores.py" line="73"/>
         <source>Experienced owner</source>
         <extracomment>How often the best tip is chosen again while nothing else changes, in seconds. Choosing once a display frame would let the card flicker between tips. Trips listed while parked, newest first. Font families in order of preference. A CJK font comes first because Latin fonts have no Chinese glyphs, while these CJK fonts also cover Latin text and digits.</extracomment>
         <translation>资深车主</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="74"/>
+        <location filename="../stores.py" line="75"/>
         <source>Club president</source>
         <translation>车友会会长</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="76"/>
+        <location filename="../stores.py" line="77"/>
         <source>Workshop</source>
         <translation>维修店</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="77"/>
+        <location filename="../stores.py" line="78"/>
         <source>Owner</source>
         <translation>车主</translation>
     </message>
@@ -209,49 +209,49 @@
 <context>
     <name>Community</name>
     <message>
-        <location filename="../community_store.py" line="432"/>
-        <location filename="../community_store.py" line="598"/>
+        <location filename="../community_store.py" line="435"/>
+        <location filename="../community_store.py" line="615"/>
         <source>%1 km</source>
-        <extracomment>Sections of the community screen, in the order of its tab bar. Seconds between checks for content a sync pass stored and for the points. Positions are rounded to this many decimal places (about 1 km) before they decide whether the list of events is built again. Seconds between checks for new content and points; tests set 0.</extracomment>
+        <extracomment>Sections of the community screen, in the order of its tab bar. How many recent trips the ratings section looks through for one long enough to compare with other owners. Seconds between checks for content a sync pass stored and for the points. Positions are rounded to this many decimal places (about 1 km) before they decide whether the list of events is built again. Seconds between checks for new content and points; tests set 0.</extracomment>
         <translation>%1 公里</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="482"/>
+        <location filename="../community_store.py" line="485"/>
         <source>Owners paid %1 to %2 %3, usually %4</source>
         <translation>车主花费 %1 至 %2 %3，通常为 %4</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="500"/>
+        <location filename="../community_store.py" line="503"/>
         <source>%n owners reported this code</source>
         <translation>%n 位车主报告过此故障码</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="525"/>
+        <location filename="../community_store.py" line="543"/>
         <source>Satisfaction %1 of 100 from %n ratings</source>
         <translation>满意度 %1 分（满分 100），来自 %n 条评分</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="540"/>
+        <location filename="../community_store.py" line="557"/>
         <source>Most owners: %1 to %2 %3</source>
         <translation>多数车主：%1 至 %2 %3</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="549"/>
+        <location filename="../community_store.py" line="566"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="588"/>
+        <location filename="../community_store.py" line="605"/>
         <source>%n going</source>
         <translation>%n 人报名</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="589"/>
+        <location filename="../community_store.py" line="606"/>
         <source>%n of %1 places taken</source>
         <translation>已报名 %n 人，共 %1 个名额</translation>
     </message>
     <message>
-        <location filename="../community_store.py" line="594"/>
+        <location filename="../community_store.py" line="611"/>
         <source>%1 stars from %n ratings</source>
         <translation>%1 星，%n 条评分</translation>
     </message>
@@ -402,10 +402,10 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="540"/>
+        <location filename="../gallery.py" line="549"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
-        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Tabs of a screen, named &quot;screen+tab&quot;; the plain screen shows its first tab. Where the gallery&apos;s car is, near West Lake in Hangzhou, where the bundled club events and workshops are. A trouble code present in the gallery, with owners&apos; experience bundled. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock.</extracomment>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. The drive screen&apos;s tip card buttons that must show whenever the card does, by driving state: one tap each, on a large target. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Tabs of a screen, named &quot;screen+tab&quot;; the plain screen shows its first tab. Where the gallery&apos;s car is, near West Lake in Hangzhou, where the bundled club events and workshops are. A trouble code present in the gallery, with owners&apos; experience bundled. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock. How long before the scripted drives the compared trip starts, in seconds.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>
@@ -853,11 +853,29 @@
 <context>
     <name>TipCard</name>
     <message numerus="yes">
-        <location filename="../qml/TipCard.qml" line="62"/>
+        <location filename="../qml/TipCard.qml" line="76"/>
         <source>%n found this helpful</source>
         <translation>
             <numerusform>%n 人觉得有用</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TipCardActions</name>
+    <message>
+        <location filename="../qml/TipCardActions.qml" line="28"/>
+        <source>Helpful</source>
+        <translation>有用</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipCardActions.qml" line="39"/>
+        <source>Not helpful</source>
+        <translation>没用</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipCardActions.qml" line="51"/>
+        <source>Later</source>
+        <translation>稍后看</translation>
     </message>
 </context>
 <context>
@@ -1167,52 +1185,52 @@
 <context>
     <name>TripListModel</name>
     <message>
-        <location filename="../stores.py" line="654"/>
+        <location filename="../stores.py" line="708"/>
         <location filename="../trips.py" line="754"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="658"/>
+        <location filename="../stores.py" line="712"/>
         <source>%1 L</source>
         <translation>%1 升</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="663"/>
+        <location filename="../stores.py" line="717"/>
         <location filename="../trips.py" line="741"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="664"/>
+        <location filename="../stores.py" line="718"/>
         <location filename="../trips.py" line="764"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="666"/>
+        <location filename="../stores.py" line="720"/>
         <location filename="../trips.py" line="743"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="667"/>
+        <location filename="../stores.py" line="721"/>
         <location filename="../trips.py" line="766"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="684"/>
+        <location filename="../stores.py" line="738"/>
         <source>%n s</source>
         <translation>%n 秒</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="687"/>
+        <location filename="../stores.py" line="741"/>
         <source>%n min</source>
         <translation>%n 分钟</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="689"/>
+        <location filename="../stores.py" line="743"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
@@ -1358,23 +1376,23 @@
 <context>
     <name>Units</name>
     <message>
-        <location filename="../stores.py" line="385"/>
+        <location filename="../stores.py" line="397"/>
         <source>mph</source>
         <extracomment>Values of the drive store before the first snapshot: every reading is stale and no signal counts as provided until the profile is read.</extracomment>
         <translation>英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="386"/>
+        <location filename="../stores.py" line="398"/>
         <source>mi</source>
         <translation>英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="389"/>
+        <location filename="../stores.py" line="401"/>
         <source>km/h</source>
         <translation>km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="390"/>
+        <location filename="../stores.py" line="402"/>
         <source>km</source>
         <translation>km</translation>
     </message>
