@@ -3,7 +3,7 @@
 A demo head unit near West Lake with a trouble code present shows a tip
 on the drive screen. Taps go through the scene to the drive store and the
 back end's ``TipFeedback``; the driving restrictions decide whether the
-answers show.
+buttons show.
 """
 
 from __future__ import annotations
