@@ -225,3 +225,20 @@ def requests_export(platform: Platform, token: str) -> dict:
                             headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def test_report_on_newest_tip_reaches_cursor(platform: Platform) -> None:
+    content.publish_tip(platform.engine, {"id": "pf-only", "title": "Only tip",
+                                          "body": "The newest tip.", "author": "Wu"})
+    cursor = requests.get(platform.url + "/api/v1/tips", timeout=10).json()["cursor"]
+    token = platform.owner_token("li@example.com")
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(2):
+        response = requests.post(platform.url + "/api/v1/tip-reports/batch", headers=headers,
+                                 json={"reports": [{"id": "r1", "tip_id": "pf-only"}]},
+                                 timeout=10)
+        assert response.status_code == 200, response.text
+    changed = requests.get(platform.url + "/api/v1/tips", params={"since": cursor},
+                           timeout=10).json()["tips"]
+
+    assert [(tip["id"], tip["no_longer_true"]) for tip in changed] == [("pf-only", 1)]
