@@ -38,7 +38,7 @@ def _store_tip(connection: Connection, tip_id: str, values: dict[str, Any]) -> i
     """Insert the tip's row under a new change sequence number and return that number.
 
     The old row is kept under a temporary id until the new one is in, so
-    the new number is higher than the old one: SQLite would otherwise hand
+    the new number is higher than the old one. Otherwise SQLite would hand
     out the deleted highest number again, and clients would miss the change.
     """
     table = storage.tips
