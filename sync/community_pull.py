@@ -80,7 +80,7 @@ def pull_community(
         if download_clip(client, clip, clip_dir):
             result.clips_downloaded += 1
     if isinstance(body, dict) and isinstance(body.get("items"), list):
-        # Only a complete list tells which clips were withdrawn.
+        # Only a complete list shows which clips were withdrawn.
         result.clips_deleted = remove_withdrawn_clips(cache, clips, clip_dir)
     if client.token is not None:
         try:

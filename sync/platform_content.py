@@ -3,10 +3,11 @@
 The platform's ``/tips`` and ``/club-events`` send flat records (one
 title string, times as Unix seconds). The community back end reads the
 content format of docs/community-content.md (text per language, ISO 8601
-times with offset). Each pulled record is converted here, checked by the
-validator the composition root passes in (the parser that will read it),
-and stored in ``ContentCache`` under kind ``tips`` or ``events``, so it
-replaces a bundled item of the same id or adds to them. A malformed
+times with offset). Each pulled record is converted here and checked by
+the validator that the composition root passes in, which is the parser
+that will read it. It is then stored in ``ContentCache`` under kind
+``tips`` or ``events``, where it replaces a bundled item of the same id
+or adds to them. A malformed
 record is skipped with one warning. A withdrawn tip is stored as a
 tombstone (``"deleted": true``) so it also hides a bundled tip of the
 same id.
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 Validator = Callable[[dict[str, Any]], object]
 
 #: Language key for the platform's text, which carries no language tag.
-# NOTE: the reference platform stores one string per tip and event; until
+# NOTE: the reference platform stores one string per tip and event. Until
 # it sends a language, the text is filed as English, and the screens fall
 # back to it in every language.
 PLATFORM_LANGUAGE = "en"
@@ -107,8 +108,8 @@ def event_item(record: dict[str, Any], area: str) -> dict[str, Any]:
     place = _text(record, "place")
     return {
         "id": event_id,
-        # The platform sends no edit time; the start time stands in, so a
-        # pulled event outranks a bundled one only when it is newer.
+        # The platform sends no edit time, so the start time is used instead:
+        # a pulled event replaces a bundled one only when it starts later.
         "updated_at": iso_time(record.get("updated_at", starts), "updated_at"),
         "club_id": club,
         "title": {PLATFORM_LANGUAGE: title},
