@@ -15,6 +15,8 @@ from typing import Callable
 
 import segno
 
+from headunit.clubs import parse_event
+from headunit.tips import parse_tip
 from sync.client import PlatformClient, TransientError, PlatformError
 from sync.credentials import Credentials, TokenStore
 from sync.engine import SyncConfig, SyncEngine, SyncStatus
@@ -53,8 +55,10 @@ class PlatformSync:
         client = None
         if credentials is not None:
             client = PlatformClient(credentials.platform_url, credentials.access_token)
+        # Pulled tips and events are checked by the parsers that will read them.
         self.engine = SyncEngine(store, client, model=model, position=position,
-                                 config=config)
+                                 config=config,
+                                 validators={"tips": parse_tip, "events": parse_event})
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -55,6 +55,10 @@ class Restrictions:
     #: Tasks of several steps on a recorded trip: rating, tags, purpose,
     #: export to USB.
     allow_trip_actions: bool = True
+    #: One-tap feedback on the drive screen's tip card: helpful, not
+    #: helpful and "Later". Each is a single tap on a large target with no
+    #: follow-up step, so it stays allowed while moving.
+    allow_tip_card_actions: bool = True
 
     @property
     def allow_keyboard(self) -> bool:
@@ -89,6 +93,7 @@ def restrictions_for(moving: bool, language: str = "zh") -> Restrictions:
         allow_settings_changes=False,
         allow_charts=False,
         allow_trip_actions=False,
+        allow_tip_card_actions=True,
     )
 
 

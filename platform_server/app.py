@@ -44,6 +44,7 @@ from platform_server.models import (
     Satisfaction,
     Tip,
     TipPage,
+    TipReportBatch,
     TokenOut,
     TraceBatch,
     TripBatch,
@@ -325,6 +326,27 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
                 content.count_vote(engine, vote.tip_id, vote.helpful)
         return result
 
+    @api.post("/tip-reports/batch", response_model=BatchResult, tags=["uploads"],
+              responses=authed_errors)
+    def upload_tip_reports(batch: TipReportBatch, owner_id: Owner) -> BatchResult:
+        """Store reports that tips are no longer true; each owner counts once per tip."""
+        now = time.time()
+        with engine.connect() as connection:
+            already = set(connection.execute(
+                select(storage.tip_reports.c.tip_id)
+                .where(storage.tip_reports.c.owner_id == owner_id)
+            ).scalars())
+        result = store_batch(
+            storage.tip_reports, owner_id,
+            [dict(r.model_dump(), created_at=now) for r in batch.reports],
+        )
+        accepted = set(result.accepted)
+        for report in batch.reports:
+            if report.id in accepted and report.tip_id not in already:
+                already.add(report.tip_id)
+                content.count_report(engine, report.tip_id)
+        return result
+
     @api.post("/rsvps/batch", response_model=BatchResult, tags=["uploads"],
               responses=authed_errors)
     def upload_rsvps(batch: RsvpBatch, owner_id: Owner) -> BatchResult:
@@ -427,7 +449,7 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
     @api.delete("/me/data", response_model=Deleted, tags=["my data"],
                 responses=authed_errors)
     def delete_my_data(owner_id: Owner) -> Deleted:
-        """Delete the owner's trips, traces, ratings, votes and RSVPs."""
+        """Delete the owner's trips, traces, ratings, votes, reports, RSVPs and points."""
         counts = {}
         with engine.begin() as connection:
             for table in storage.OWNER_TABLES:

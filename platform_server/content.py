@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from platform_server import storage
 
@@ -30,13 +31,22 @@ def publish_tip(engine: Engine, tip: dict[str, Any]) -> int:
         "deleted": bool(tip.get("deleted", False)),
     }
     with engine.begin() as connection:
-        existing = connection.execute(
-            select(storage.tips.c.seq).where(storage.tips.c.id == tip["id"])
-        ).first()
-        if existing is not None:
-            connection.execute(storage.tips.delete().where(storage.tips.c.id == tip["id"]))
-        result = connection.execute(insert(storage.tips).values(id=tip["id"], **values))
-        return int(result.inserted_primary_key[0])
+        return _store_tip(connection, tip["id"], values)
+
+
+def _store_tip(connection: Connection, tip_id: str, values: dict[str, Any]) -> int:
+    """Insert the tip's row under a new change sequence number and return that number.
+
+    The old row is kept under a temporary id until the new one is in, so
+    the new number is higher than the old one. Otherwise SQLite would hand
+    out the deleted highest number again, and clients would miss the change.
+    """
+    table = storage.tips
+    parked_id = "~" + uuid.uuid4().hex
+    connection.execute(update(table).where(table.c.id == tip_id).values(id=parked_id))
+    result = connection.execute(insert(table).values(id=tip_id, **values))
+    connection.execute(table.delete().where(table.c.id == parked_id))
+    return int(result.inserted_primary_key[0])
 
 
 def count_vote(engine: Engine, tip_id: str, helpful: bool) -> None:
@@ -48,6 +58,23 @@ def count_vote(engine: Engine, tip_id: str, helpful: bool) -> None:
             .where(storage.tips.c.id == tip_id)
             .values(helpful_votes=storage.tips.c.helpful_votes + 1)
         )
+
+
+def count_report(engine: Engine, tip_id: str) -> None:
+    """Count one owner's "no longer true" report and give the tip a new sequence number.
+
+    The new number makes clients that pull "changed since" their cursor
+    fetch the higher count, which lowers the tip in their ranking.
+    """
+    with engine.begin() as connection:
+        row = connection.execute(
+            select(storage.tips).where(storage.tips.c.id == tip_id)
+        ).first()
+        if row is None:
+            return
+        values = {k: v for k, v in row._asdict().items() if k not in ("seq", "id")}
+        values["no_longer_true"] = (row.no_longer_true or 0) + 1
+        _store_tip(connection, tip_id, values)
 
 
 def add_club_event(engine: Engine, event: dict[str, Any]) -> None:

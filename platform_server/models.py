@@ -70,6 +70,17 @@ class VoteBatch(Strict):
     votes: list[VoteIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 
+class TipReportIn(Strict):
+    """A report that a tip's advice is no longer true."""
+
+    id: str = Field(pattern=CLIENT_ID)
+    tip_id: str = Field(pattern=CLIENT_ID)
+
+
+class TipReportBatch(Strict):
+    reports: list[TipReportIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
 class RsvpIn(Strict):
     id: str = Field(pattern=CLIENT_ID)
     event_id: str = Field(pattern=CLIENT_ID)
@@ -96,6 +107,9 @@ class Tip(BaseModel):
     author: str
     author_role: str
     helpful_votes: int
+    #: Owners who reported the tip as no longer true; the head unit ranks
+    #: a tip lower the more reports it has.
+    no_longer_true: int = 0
     updated_at: float
     deleted: bool
 
@@ -190,7 +204,9 @@ class Export(BaseModel):
     traces: list[dict]
     ratings: list[dict]
     tip_votes: list[dict]
+    tip_reports: list[dict]
     rsvps: list[dict]
+    points_entries: list[dict]
 
 
 class Problem(BaseModel):

@@ -124,6 +124,17 @@ tip_votes = Table(
     UniqueConstraint("owner_id", "id", name="tip_votes_owner_client_id"),
 )
 
+tip_reports = Table(
+    "tip_reports",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("owner_id", Integer, ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("id", String(64), nullable=False),
+    Column("tip_id", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("owner_id", "id", name="tip_reports_owner_client_id"),
+)
+
 rsvps = Table(
     "rsvps",
     metadata,
@@ -150,6 +161,7 @@ tips = Table(
     Column("author", String(100), nullable=False),
     Column("author_role", String(50), nullable=False),
     Column("helpful_votes", Integer, nullable=False, default=0),
+    Column("no_longer_true", Integer, nullable=False, default=0),
     Column("updated_at", Float, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
 )
@@ -204,7 +216,8 @@ points_entries = Table(
     UniqueConstraint("owner_id", "id", name="points_owner_entry_id"),
 )
 
-OWNER_TABLES = (trips, traces, ratings, tip_votes, rsvps)
+#: Tables of data about one owner, covered by export and delete-my-data.
+OWNER_TABLES = (trips, traces, ratings, tip_votes, tip_reports, rsvps, points_entries)
 
 
 def connect(database_url: str) -> Engine:

@@ -40,6 +40,7 @@ class CommunityPull:
     items: int = 0
     clips_downloaded: int = 0
     points_entries: int = 0
+    clips_deleted: int = 0
 
 
 def pull_community(
@@ -78,6 +79,9 @@ def pull_community(
     for clip in clips:
         if download_clip(client, clip, clip_dir):
             result.clips_downloaded += 1
+    if isinstance(body, dict) and isinstance(body.get("items"), list):
+        # Only a complete list shows which clips were withdrawn.
+        result.clips_deleted = remove_withdrawn_clips(cache, clips, clip_dir)
     if client.token is not None:
         try:
             _, body = client.request("GET", "/me/points")
@@ -126,6 +130,36 @@ def download_clip(client: PlatformClient, clip: Any, clip_dir: Path) -> bool:
     os.replace(partial, target)
     logger.info("downloaded clip %s (%d bytes) to %s", clip["id"], len(data), target)
     return True
+
+
+def remove_withdrawn_clips(cache: ContentCache, clips: list[Any], clip_dir: Path) -> int:
+    """Delete cached clips and clip files that the platform's list no longer has.
+
+    Return how many files were deleted. Only files in ``clip_dir``, the
+    cache of downloads, are touched; clips bundled with the head unit stay.
+    """
+    listed_ids = {clip["id"] for clip in clips
+                  if isinstance(clip, dict) and isinstance(clip.get("id"), str)}
+    listed_files = {clip.get("file") for clip in clips if isinstance(clip, dict)}
+    withdrawn = [item for item in cache.items("clips")
+                 if isinstance(item, dict) and item.get("id") not in listed_ids]
+    cache.delete("clips", [item["id"] for item in withdrawn if isinstance(item.get("id"), str)])
+    deleted = 0
+    if not clip_dir.is_dir():
+        return deleted
+    for path in clip_dir.iterdir():
+        if not path.is_file() or path.name in listed_files:
+            continue
+        if not CLIP_FILE_NAME.fullmatch(path.name) and not path.name.endswith(".part"):
+            continue
+        try:
+            path.unlink()
+        except OSError as error:
+            logger.warning("withdrawn clip file %s not deleted: %s", path, error)
+            continue
+        logger.info("deleted clip file %s: the platform withdrew it", path)
+        deleted += 1
+    return deleted
 
 
 def _items(body: Any, kind: str) -> list[Any]:

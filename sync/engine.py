@@ -21,9 +21,10 @@ from datetime import datetime
 from typing import Any, Callable
 
 from sync.client import PlatformClient, RejectedError, SignedOutError, TransientError
-from sync.community import clip_cache_dir
+from sync.community import ContentCache, clip_cache_dir
 from sync.community_pull import pull_community
 from sync.outbox import SENT, Outbox, OutboxItem
+from sync.platform_content import Validator, store_events, store_tips
 from sync.privacy import Consent, Privacy, coarse_cell, filter_trace
 from sync.settings import Settings
 from sync.store import Store
@@ -39,6 +40,7 @@ UPLOADS: dict[str, tuple[str, str, Consent]] = {
     "trace": ("/traces/batch", "traces", Consent.TRACES),
     "rating": ("/ratings/batch", "ratings", Consent.SUMMARIES),
     "vote": ("/tip-votes/batch", "votes", Consent.SUMMARIES),
+    "report": ("/tip-reports/batch", "reports", Consent.SUMMARIES),
     "rsvp": ("/rsvps/batch", "rsvps", Consent.SUMMARIES),
 }
 #: Outbox kinds that carry a trip of the trip log, by its id in ``ref``.
@@ -125,8 +127,11 @@ class SyncEngine:
         config: SyncConfig | None = None,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        validators: dict[str, Validator] | None = None,
     ) -> None:
         self.store = store
+        #: Parsers by content kind ("tips", "events") that check pulled items.
+        self.validators = validators or {}
         self.client = client
         self.model = model
         self.position = position or (lambda: None)
@@ -421,7 +426,7 @@ class SyncEngine:
         for _ in range(self.config.tip_pages_per_pass):
             _, page = self.client.request("GET", "/tips", params={"since": cursor},
                                           auth=False)
-            self._cache_tips(page["tips"])
+            store_tips(self.store, page["tips"], self.validators.get("tips"))
             cursor = page["cursor"]
             self.settings.set(TIPS_CURSOR, cursor)
             result.pulled_tips += len(page["tips"])
@@ -436,7 +441,8 @@ class SyncEngine:
                 params={"lat": lat, "lon": lon, "radius_km": self.config.pull_radius_km},
                 auth=False,
             )
-            self._cache_events(f"{lat},{lon}", events["events"])
+            store_events(self.store, f"{lat},{lon}", events["events"],
+                         self.validators.get("events"))
             result.pulled_events += len(events["events"])
         if self.model:
             for kind in ("satisfaction", "consumption"):
@@ -452,21 +458,6 @@ class SyncEngine:
                                 clip_dir=clip_cache_dir(self.store))
         result.pulled_community += pulled.items
 
-    def _cache_tips(self, tips: list[dict[str, Any]]) -> None:
-        with self.store.write() as db:
-            for tip in tips:
-                db["cached_tips"].insert(
-                    {"id": tip["id"], "tip": json.dumps(tip), "deleted": int(tip["deleted"]),
-                     "updated_at": tip["updated_at"]}, replace=True)
-
-    def _cache_events(self, area: str, events: list[dict[str, Any]]) -> None:
-        with self.store.write() as db:
-            db.execute("delete from cached_club_events where area = ?", [area])
-            for event in events:
-                db["cached_club_events"].insert(
-                    {"id": event["id"], "event": json.dumps(event),
-                     "starts_at": event["starts_at"], "area": area}, replace=True)
-
     def _count_bytes(self, count: int) -> None:
         self.privacy.count_data(count, self.clock())
 
@@ -477,9 +468,10 @@ class SyncEngine:
 
         The trip log is every table that contains the owner's drives, charges or
         positions: samples, trips, their events and gaps, and charging sessions.
+        The owner's votes, reports, RSVPs and points go too.
         """
         with self.store.write() as db:
-            for table in PERSONAL_TABLES:
+            for table in PERSONAL_TABLES + COMMUNITY_TABLES:
                 db.execute(f"delete from {table}")
         self.outbox.forget_personal_items()
         self.outbox.enqueue("erase", item_id=f"erase-{int(self.clock() * 1000)}")
@@ -489,6 +481,8 @@ class SyncEngine:
 
 #: Tables of the owner's trip log, children first so foreign keys hold.
 PERSONAL_TABLES = ("samples", "events", "gaps", "charging_sessions", "trips")
+#: Tables of the owner's community feedback and points.
+COMMUNITY_TABLES = ("tip_feedback", "event_rsvps", "community_queue", "points_ledger")
 
 
 def _quote(text: str) -> str:
@@ -498,14 +492,13 @@ def _quote(text: str) -> str:
 
 
 def cached_tips(store: Store) -> list[dict[str, Any]]:
-    """Tips pulled from the platform, for screens that work offline."""
-    rows = store.query("select tip from cached_tips where deleted = 0 order by updated_at desc")
-    return [json.loads(row["tip"]) for row in rows]
+    """Tips pulled from the platform and not withdrawn, in the content format."""
+    return [tip for tip in ContentCache(store).items("tips") if not tip.get("deleted")]
 
 
 def cached_club_events(store: Store) -> list[dict[str, Any]]:
-    rows = store.query("select event from cached_club_events order by starts_at")
-    return [json.loads(row["event"]) for row in rows]
+    """Club events pulled from the platform, soonest first, in the content format."""
+    return sorted(ContentCache(store).items("events"), key=lambda event: event["starts_at"])
 
 
 def cached_model_stats(store: Store, model: str) -> dict[str, Any]:

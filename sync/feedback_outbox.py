@@ -1,11 +1,11 @@
-"""Send the owner's tip votes and event RSVPs through the sync outbox.
+"""Send the owner's tip votes, "no longer true" reports and RSVPs through the outbox.
 
 ``OutboxSink`` is the ``FeedbackSink`` the head unit gives its community
-back end. A vote or an RSVP becomes an outbox item of kind ``vote`` or
-``rsvp``, in the body the platform's batch endpoints take. It is written
-inside the caller's write transaction, so the local choice and its
-upload are stored together or not at all. Kinds the platform has no endpoint for
-(a "no longer true" report) stay in the local ``community_queue``.
+back end. A vote, report or RSVP becomes an outbox item of kind
+``vote``, ``report`` or ``rsvp``, in the body the platform's batch
+endpoints take. It is written inside the caller's write transaction, so
+the local choice and its upload are stored together or not at all.
+Kinds the platform has no endpoint for stay in the local ``community_queue``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sync.store import Store
 
 
 class OutboxSink:
-    """Queues votes and RSVPs for upload, and other feedback locally."""
+    """Queues votes, reports and RSVPs for upload, and other feedback locally."""
 
     def __init__(self, store: Store) -> None:
         self.local = FeedbackQueue(store)
@@ -50,6 +50,8 @@ def _outbox_item(kind: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any
     """Return the outbox kind and body for a feedback item, or None to keep it local."""
     if kind == "tip_vote":
         return "vote", {"tip_id": payload["tip_id"], "helpful": payload["vote"] == "helpful"}
+    if kind == "tip_report":
+        return "report", {"tip_id": payload["tip_id"]}
     if kind == "event_rsvp":
         return "rsvp", {"event_id": payload["event_id"], "going": payload["status"] == "going"}
     return None

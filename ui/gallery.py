@@ -84,6 +84,12 @@ FORBIDDEN_WHILE_MOVING = (
     "clipVideo",
     "clipPlayButton",
 )
+#: The drive screen's tip card buttons that must show whenever the card
+#: does, by driving state: one tap each, on a large target.
+TIP_CARD_ACTIONS = {
+    "parked": ("tipHelpfulButton", "tipNotHelpfulButton"),
+    "moving": ("tipHelpfulButton", "tipNotHelpfulButton", "tipLaterButton"),
+}
 #: Sections rendered as views of their own, named "screen.section". While
 #: moving the policy refuses to open them, so the screen itself is shown.
 SECTION_VIEWS = (
@@ -649,6 +655,8 @@ def _render_one(
     inspect(ui, image, finding, moving)
     if branding is not None:
         inspect_brand(ui, image, finding, branding)
+    if view == "drive":
+        _check_tip_card_actions(ui, finding)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{finding.name}.png"
@@ -674,6 +682,18 @@ def limits_by_size(sizes: set[tuple[int, int]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _check_tip_card_actions(ui: Any, finding: Finding) -> None:
+    """Report tip card buttons missing from a drive screen that shows a tip."""
+    root = ui.window.contentItem()
+    card = next((item for item in all_items(root) if item.objectName() == "tipCard"), None)
+    if card is None or not is_shown(card):
+        return
+    shown = {item.objectName() for item in all_items(card) if is_shown(item)}
+    for name in TIP_CARD_ACTIONS[finding.state]:
+        if name not in shown:
+            finding.problems.append(f"tip card action {name} not shown")
 
 
 def _open_trip_detail(ui: Any, scene: Scene, page: str) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable
@@ -209,6 +210,9 @@ _DRIVE_STORE_DEFAULTS: dict[str, Any] = {
     "tipRole": "",
     "tipRoleLabel": "",
     "tipHelpful": 0,
+    "tipId": "",
+    "tipActionsAllowed": False,
+    "tipCanKeep": False,
     "configError": "",
     "configErrorCount": 0,
 }
@@ -336,6 +340,14 @@ class DriveStore(QObject):
     )
     tipHelpfulChanged, tipHelpful = notifying_property(
         int, "tipHelpful", "Owners who found the tip helpful."
+    )
+    tipIdChanged, tipId = notifying_property(str, "tipId", "Id of the tip on the card.")
+    tipActionsAllowedChanged, tipActionsAllowed = notifying_property(
+        bool, "tipActionsAllowed",
+        "The driving restrictions allow the card's helpful, not helpful and Later taps.",
+    )
+    tipCanKeepChanged, tipCanKeep = notifying_property(
+        bool, "tipCanKeep", "Later may be pressed: the car moves and the tip is not kept yet."
     )
     configErrorChanged, configError = notifying_property(
         str, "configError", "First configuration error, empty if none."
@@ -505,6 +517,48 @@ class DriveStore(QObject):
         self._set("tipRole", tip.author_role)
         self._set("tipRoleLabel", role_label(tip.author_role))
         self._set("tipHelpful", int(tip.helpful))
+        self._apply_tip_actions(tip, restrictions)
+
+    # -- tip card actions ------------------------------------------------
+
+    def _apply_tip_actions(self, tip: Any, restrictions: Any) -> None:
+        allowed = restrictions.allow_tip_card_actions
+        feedback = self._headunit.community.tip_feedback
+        self._set("tipId", tip.id)
+        self._set("tipActionsAllowed", allowed)
+        self._set(
+            "tipCanKeep", allowed and restrictions.moving and not feedback.state(tip.id).later
+        )
+
+    def _tip_action_target(self) -> str | None:
+        """Return the card's tip id if the restrictions allow acting on it now."""
+        tip_id = self._values["tipId"]
+        if self._headunit is None or not tip_id or not self._values["hasTip"]:
+            return None
+        restrictions = restrictions_for(self._values["moving"], self._language)
+        if not restrictions.allow_tip_card_actions:
+            logger.info("tip card action on %s ignored: not allowed now", tip_id)
+            return None
+        return tip_id
+
+    @Slot(bool)
+    def voteTip(self, helpful: bool) -> None:
+        """Vote the card's tip helpful or not; the card moves on to the next tip."""
+        tip_id = self._tip_action_target()
+        if tip_id is None:
+            return
+        self._headunit.community.tip_feedback.vote(tip_id, helpful)
+        # Either vote hides the tip, so choose again at the next snapshot.
+        self._tip_chosen_at = None
+
+    @Slot()
+    def keepTipForLater(self) -> None:
+        """Keep the card's tip for the parked list; the card moves on to the next tip."""
+        tip_id = self._tip_action_target()
+        if tip_id is None or not self._values["moving"]:
+            return
+        self._headunit.community.tip_feedback.later(tip_id)
+        self._tip_chosen_at = None
 
 
 @QmlElement

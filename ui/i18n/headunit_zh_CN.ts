@@ -121,23 +121,23 @@
 <context>
     <name>AuthorRole</name>
     <message>
-        <location filename="../stores.py" line="78"/>
+        <location filename="../stores.py" line="79"/>
         <source>Experienced owner</source>
         <extracomment>How often the best tip is chosen again while nothing else changes, in seconds. Choosing once a display frame would let the card flicker between tips. Trips listed while parked, newest first. Font families in order of preference. A CJK font comes first because Latin fonts have no Chinese glyphs, while these CJK fonts also cover Latin text and digits.</extracomment>
         <translation>资深车主</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="80"/>
+        <location filename="../stores.py" line="81"/>
         <source>Club president</source>
         <translation>车友会会长</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="82"/>
+        <location filename="../stores.py" line="83"/>
         <source>Workshop</source>
         <translation>维修店</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="83"/>
+        <location filename="../stores.py" line="84"/>
         <source>Owner</source>
         <translation>车主</translation>
     </message>
@@ -402,10 +402,10 @@
 <context>
     <name>NavigationRail</name>
     <message>
-        <location filename="../gallery.py" line="646"/>
+        <location filename="../gallery.py" line="652"/>
         <location filename="../qml/NavigationRail.qml" line="26"/>
         <source>Drive</source>
-        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Tabs of a screen, named &quot;screen+tab&quot;; the plain screen shows its first tab. Where the gallery&apos;s car is, near West Lake in Hangzhou, where the bundled club events and workshops are. A trouble code present in the gallery, with owners&apos; experience bundled. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock. How long before the scripted drives the compared trip starts, in seconds. Name of the OEM brand it was rendered with; &quot;&quot; for the product&apos;s own.</extracomment>
+        <extracomment>Chinese first; English too, since its strings run longer. Items that must not be visible while the car moves, by objectName. The drive screen&apos;s tip card buttons that must show whenever the card does, by driving state: one tap each, on a large target. Sections rendered as views of their own, named &quot;screen.section&quot;. While moving the policy refuses to open them, so the screen itself is shown. Views that open a section under another name, with the page it shows. Tabs of a screen, named &quot;screen+tab&quot;; the plain screen shows its first tab. Where the gallery&apos;s car is, near West Lake in Hangzhou, where the bundled club events and workshops are. A trouble code present in the gallery, with owners&apos; experience bundled. Colours that cover fewer pixels than this in a text&apos;s box are taken for anti-aliasing noise, not ink. A fixed time for the clock and the sun, so the gallery is reproducible. Start of the scripted drives, in the state&apos;s clock. How long before the scripted drives the compared trip starts, in seconds. Name of the OEM brand it was rendered with; &quot;&quot; for the product&apos;s own.</extracomment>
         <translation>驾驶</translation>
     </message>
     <message>
@@ -868,11 +868,29 @@
 <context>
     <name>TipCard</name>
     <message numerus="yes">
-        <location filename="../qml/TipCard.qml" line="62"/>
+        <location filename="../qml/TipCard.qml" line="76"/>
         <source>%n found this helpful</source>
         <translation>
             <numerusform>%n 人觉得有用</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TipCardActions</name>
+    <message>
+        <location filename="../qml/TipCardActions.qml" line="28"/>
+        <source>Helpful</source>
+        <translation>有用</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipCardActions.qml" line="39"/>
+        <source>Not helpful</source>
+        <translation>没用</translation>
+    </message>
+    <message>
+        <location filename="../qml/TipCardActions.qml" line="51"/>
+        <source>Later</source>
+        <translation>稍后看</translation>
     </message>
 </context>
 <context>
@@ -1182,52 +1200,52 @@
 <context>
     <name>TripListModel</name>
     <message>
-        <location filename="../stores.py" line="660"/>
+        <location filename="../stores.py" line="714"/>
         <location filename="../trips.py" line="754"/>
         <source>%1 kWh</source>
         <translation>%1 kWh</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="664"/>
+        <location filename="../stores.py" line="718"/>
         <source>%1 L</source>
         <translation>%1 升</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="669"/>
+        <location filename="../stores.py" line="723"/>
         <location filename="../trips.py" line="741"/>
         <source>%1 mph</source>
         <translation>%1 英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="670"/>
+        <location filename="../stores.py" line="724"/>
         <location filename="../trips.py" line="764"/>
         <source>%1 mi</source>
         <translation>%1 英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="672"/>
+        <location filename="../stores.py" line="726"/>
         <location filename="../trips.py" line="743"/>
         <source>%1 km/h</source>
         <translation>%1 km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="673"/>
+        <location filename="../stores.py" line="727"/>
         <location filename="../trips.py" line="766"/>
         <source>%1 km</source>
         <translation>%1 km</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="690"/>
+        <location filename="../stores.py" line="744"/>
         <source>%n s</source>
         <translation>%n 秒</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="693"/>
+        <location filename="../stores.py" line="747"/>
         <source>%n min</source>
         <translation>%n 分钟</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="695"/>
+        <location filename="../stores.py" line="749"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
@@ -1373,23 +1391,23 @@
 <context>
     <name>Units</name>
     <message>
-        <location filename="../stores.py" line="391"/>
+        <location filename="../stores.py" line="403"/>
         <source>mph</source>
         <extracomment>Values of the drive store before the first snapshot: every reading is stale and no signal counts as provided until the profile is read.</extracomment>
         <translation>英里/时</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="392"/>
+        <location filename="../stores.py" line="404"/>
         <source>mi</source>
         <translation>英里</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="395"/>
+        <location filename="../stores.py" line="407"/>
         <source>km/h</source>
         <translation>km/h</translation>
     </message>
     <message>
-        <location filename="../stores.py" line="396"/>
+        <location filename="../stores.py" line="408"/>
         <source>km</source>
         <translation>km</translation>
     </message>

@@ -295,6 +295,11 @@ Item {
                     roleLabel: root.driveStore.tipRoleLabel
                     helpful: root.driveStore.tipHelpful
                     moving: root.driveStore.moving
+                    actionsAllowed: root.driveStore.tipActionsAllowed
+                    canKeep: root.driveStore.tipCanKeep
+                    onHelpfulTapped: root.driveStore.voteTip(true)
+                    onNotHelpfulTapped: root.driveStore.voteTip(false)
+                    onLaterTapped: root.driveStore.keepTipForLater()
                 }
 
                 Item {

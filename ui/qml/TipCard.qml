@@ -12,13 +12,27 @@ Rectangle {
     required property string roleLabel
     required property int helpful
     required property bool moving
+    // The driving restrictions allow the one-tap buttons on the card.
+    property bool actionsAllowed: false
+    property bool canKeep: false
+
+    signal helpfulTapped()
+    signal notHelpfulTapped()
+    signal laterTapped()
 
     radius: Theme.radius
     color: Theme.surface
 
+    // On a short card (1024x600) the buttons take the author's row, so the
+    // title still shows above them.
+    readonly property bool compact: actions.visible
+        && root.height < authorRow.implicitHeight + titleText.implicitHeight
+            + actions.implicitHeight + 4 * Theme.margin
+
     RowLayout {
         id: authorRow
 
+        visible: !root.compact
         anchors.top: parent.top
         anchors.left: parent.left
         anchors.right: parent.right
@@ -68,7 +82,7 @@ Rectangle {
         id: titleText
 
         objectName: "tipTitleLabel"
-        anchors.top: authorRow.bottom
+        anchors.top: root.compact ? parent.top : authorRow.bottom
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.margins: Theme.margin
@@ -83,7 +97,7 @@ Rectangle {
 
         objectName: "tipTextLabel"
         anchors.top: titleText.bottom
-        anchors.bottom: parent.bottom
+        anchors.bottom: actions.visible ? actions.top : parent.bottom
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.margins: Theme.margin
@@ -94,5 +108,20 @@ Rectangle {
         wrapMode: Text.Wrap
         elide: Text.ElideRight
         lineHeight: 1.15
+    }
+
+    TipCardActions {
+        id: actions
+
+        objectName: "tipActions"
+        anchors.bottom: parent.bottom
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.margins: Theme.margin
+        visible: root.actionsAllowed
+        canKeep: root.canKeep
+        onHelpfulTapped: root.helpfulTapped()
+        onNotHelpfulTapped: root.notHelpfulTapped()
+        onLaterTapped: root.laterTapped()
     }
 }
