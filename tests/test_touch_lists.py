@@ -147,3 +147,75 @@ def test_tap_on_moving_list_only_stops_it(community, touch_device, qtbot):
 
     assert community.tip_model.voted_ids == []
     assert view.property("moving") is False
+
+
+@pytest.fixture
+def clubs(qapp, db_path: Path) -> Iterator[ui_app.LoadedUi]:
+    from ui import gallery
+
+    unit = HeadUnit.demo(db_path)
+    latitude, longitude = gallery.GALLERY_POSITION
+    unit.community.clubs.clock = lambda: gallery.GALLERY_TIME
+    unit.state.update([
+        SignalUpdate(vss.SPEED, 0.0, 1_790_000_000.0),
+        SignalUpdate(vss.LATITUDE, latitude, 1_790_000_000.0),
+        SignalUpdate(vss.LONGITUDE, longitude, 1_790_000_000.0),
+    ])
+    ui = ui_app.load_ui(unit, size=SIZE, screen="community", language="en")
+    assert ui is not None
+    ui.pump.stop()
+    ui.pump.tick()
+    ui.community.showTab("clubs")
+    ui.pump.tick()
+    yield ui
+    ui.close()
+    unit.stop()
+
+
+def events_list(ui: ui_app.LoadedUi) -> QQuickItem:
+    (found,) = items_named(ui.window.contentItem(), "eventsList")
+    return found
+
+
+def row_near_y(ui: ui_app.LoadedUi, y: int) -> QQuickItem:
+    """Return the event row, wholly inside the list, whose centre is nearest ``y``."""
+    view = events_list(ui)
+    top = view.mapToScene(QPointF(0, 0)).y()
+    rows = [
+        row for row in items_named(ui.window.contentItem(), "eventRow")
+        if top <= row.mapToScene(QPointF(0, 0)).y()
+        and row.mapToScene(QPointF(0, row.height())).y() <= top + view.height()
+    ]
+    assert rows, "no event row inside the list"
+    return min(rows, key=lambda row: abs(centre(row).y() - y))
+
+
+def test_event_tap_after_flick_opens_it_at_once(clubs, touch_device, qtbot):
+    view = events_list(clubs)
+    # The list must be longer than the screen for a flick to scroll it.
+    assert view.property("contentHeight") > view.height()
+    top = view.mapToScene(QPointF(0, 0)).toPoint()
+    start = QPoint(400, top.y() + int(view.height()) - 20)
+    drag(clubs, touch_device, start, QPoint(400, top.y() + 20), 120, qtbot)
+    assert view.property("contentY") > 0
+    wait_until_still(view, qtbot)
+
+    row = row_near_y(clubs, 400)
+    chosen = row.property("eventId")
+    tap(clubs, touch_device, centre(row), qtbot)
+    qtbot.wait(50)
+
+    assert clubs.shell.currentSection == "event"
+    assert clubs.community.eventId == chosen
+
+
+def test_drag_from_event_row_scrolls_without_opening(clubs, touch_device, qtbot):
+    view = events_list(clubs)
+    row = row_near_y(clubs, 400)
+    before = view.property("contentY")
+    start = centre(row)
+    drag(clubs, touch_device, start, start - QPoint(0, 40), 120, qtbot)
+    wait_until_still(view, qtbot)
+
+    assert clubs.shell.currentSection == ""
+    assert view.property("contentY") > before
