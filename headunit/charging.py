@@ -8,9 +8,12 @@ charge times the battery capacity (``energy_source`` says which). The
 running figures are stored every ``PERSIST_INTERVAL_S``, so a power cut
 keeps all but the last stretch. After an app restart, the session left
 open continues when charging is reported within the parked timeout of
-its last stored figures, else it is closed as ``recovered``. The cost
-comes from the configured tariff that matches the place, the local time
-of day and AC or DC, and it prices the whole session at its start.
+its last stored figures, else it is closed as ``recovered``.
+
+The cost prices the whole session with one tariff chosen at its start,
+by place, local time of day and AC or DC: the most specific configured
+tariff that matches, else the most specific tariff pulled from the
+platform that matches, else none, and the session has no cost.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import datetime, time
+from typing import Any, Callable, Sequence
 
-from headunit.tripconfig import TripSettings
+from headunit.tripconfig import Tariff, TripSettings, most_specific_tariff
 from headunit.tripwriter import TripWriter
 from vehicle import vss
 from vehicle.profile import VehicleProfile
+from sync.charging_sync import cached_tariffs
+from sync.store import Store
 from sync.triplog import ChargingSession
 from vehicle.signals import SignalUpdate
 
@@ -44,8 +49,11 @@ class ChargingRecorder:
         writer: TripWriter,
         profile: VehicleProfile,
         settings: TripSettings,
+        platform_tariffs: Callable[[], Sequence[Tariff]] | None = None,
     ) -> None:
+        """``platform_tariffs`` returns the tariffs pulled from the platform."""
         self._writer = writer
+        self._platform_tariffs = platform_tariffs or (lambda: ())
         self._profile = profile
         self.settings = settings
         self._lock = threading.Lock()
@@ -217,9 +225,12 @@ class ChargingRecorder:
         figures = self._figures()
         energy = figures.get("energy_added_kwh")
         latitude, longitude = self._position
-        tariff = self.settings.tariff_for(
-            datetime.fromtimestamp(self._started_at), latitude, longitude, self._charge_type
-        )
+        started = datetime.fromtimestamp(self._started_at)
+        tariff = self.settings.tariff_for(started, latitude, longitude, self._charge_type)
+        if tariff is None:
+            tariff = most_specific_tariff(
+                self._platform_tariffs(), started, latitude, longitude, self._charge_type
+            )
         if tariff is not None and energy is not None:
             figures.update(
                 cost=round(energy * tariff.price_per_kwh, 2),
@@ -239,3 +250,29 @@ def _number(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+def platform_tariffs(store: Store) -> list[Tariff]:
+    """Return the tariffs pulled from the platform as ``Tariff`` values.
+
+    The sync pass checked each one before caching it.
+    """
+    tariffs = []
+    for entry in cached_tariffs(store):
+        start = end = None
+        if entry.get("starts") is not None:
+            start = time.fromisoformat(entry["starts"])
+            end = time.fromisoformat(entry["ends"])
+        tariffs.append(Tariff(
+            name=f"{entry['operator']} {entry['name']}" if entry.get("operator")
+            else entry["name"],
+            price_per_kwh=float(entry["price_per_kwh"]),
+            currency=entry["currency"],
+            start=start,
+            end=end,
+            latitude=float(entry["latitude"]),
+            longitude=float(entry["longitude"]),
+            radius_m=float(entry["radius_m"]),
+            charge_type=entry.get("charge_type"),
+        ))
+    return tariffs

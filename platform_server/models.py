@@ -191,6 +191,7 @@ class Export(BaseModel):
     ratings: list[dict]
     tip_votes: list[dict]
     rsvps: list[dict]
+    charging_sessions: list[dict]
 
 
 class Problem(BaseModel):
