@@ -3,7 +3,7 @@
 Sessions are idempotent by the head unit's session id, like trips. A
 session's place, when the owner shares positions at all, is the centre of
 a coarse grid cell. Tariffs are published by operators for a place, and a
-head unit asks for those of its coarse cell, never for its position.
+head unit requests those of its coarse cell, never for its position.
 """
 
 # No "from __future__ import annotations": FastAPI reads the parameter
@@ -81,7 +81,7 @@ class TariffIn(Strict):
 
 
 class TariffOut(BaseModel):
-    """A published tariff; ``starts`` and ``ends`` are local time at the place."""
+    """A published tariff, with ``starts`` and ``ends`` in local time at the place."""
 
     id: str
     name: str
@@ -102,7 +102,10 @@ class TariffList(BaseModel):
 
 
 def publish_tariff(engine: Engine, tariff: dict[str, Any], now: float | None = None) -> None:
-    """Insert or replace one tariff (operators and tests); raises on invalid fields."""
+    """Insert or replace one tariff, for operators and tests.
+
+    Raises ValueError (a pydantic ValidationError) on invalid fields.
+    """
     checked = TariffIn(**tariff)
     values = dict(checked.model_dump(), updated_at=time.time() if now is None else now)
     with engine.begin() as connection:
@@ -121,13 +124,13 @@ def router(
     route_class: type,
     store_batch: Callable[[Table, int, list[dict[str, Any]]], BatchResult],
 ) -> APIRouter:
-    """Build the routes; ``store_batch`` stores rows idempotently by their ``id``."""
+    """Build the routes. ``store_batch`` stores rows idempotently by their ``id``."""
     api = APIRouter(prefix="/api/v1", route_class=route_class, dependencies=dependencies)
 
     @api.post("/charging-sessions/batch", response_model=BatchResult, tags=["uploads"],
               responses=authed_errors)
     def upload_charging_sessions(batch: ChargingSessionBatch, owner_id: owner) -> BatchResult:
-        """Store charging sessions; a session id already stored counts as a duplicate."""
+        """Store charging sessions. A session id already stored counts as a duplicate."""
         now = time.time()
         rows = [dict(session.model_dump(), received_at=now) for session in batch.sessions]
         return store_batch(storage.charging_sessions, owner_id, rows)

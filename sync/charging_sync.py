@@ -5,8 +5,8 @@ the outbox as "charging" items, and their payload is built when they are
 sent, so the consent at that moment decides what leaves the car:
 
 * with "summaries", the figures, the cost and the currency, but no place
-  and no tariff name (a configured name such as "home night" tells where
-  the car charged);
+  and no tariff name (a configured name such as "home night" reveals
+  where the car charged);
 * with "traces", for a session that ended after the owner chose traces,
   also the centre of the coarse grid cell of the place and the tariff
   name, unless the place lies inside a hidden place.
@@ -37,16 +37,16 @@ HOUR_MINUTE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 class ChargingSync:
-    """Queue and describe charging sessions for upload; pull and cache tariffs."""
+    """Queue charging sessions for upload, build their bodies, and cache tariffs."""
 
     def __init__(self, store: Store, privacy: Privacy) -> None:
         self.store = store
         self.privacy = privacy
-        #: Invalid tariff replies per kind of fault, since the engine started.
+        #: Count of invalid tariff replies and tariffs per kind of fault.
         self.tariff_faults: Counter[str] = Counter()
 
     def collect(self, since: float) -> int:
-        """Queue closed sessions that ended at or after ``since``; return how many."""
+        """Queue closed sessions that ended at or after ``since`` and return how many."""
         with self.store.write() as db:
             before = db.execute("select count(*) from outbox").fetchone()[0]
             db.execute(
@@ -108,7 +108,7 @@ class ChargingSync:
 
         Raises the client's ``TransientError`` when the platform cannot be
         reached. A rejected request or an invalid reply is logged once per
-        kind and leaves the cache as it was, and the next pass asks again.
+        kind and leaves the cache as it was, and the next pass requests them again.
         """
         lat, lon = cell
         try:

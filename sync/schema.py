@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 MIGRATIONS = Migrations("headunit")
 
 #: Number of migrations defined below; a test keeps the two in step.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @MIGRATIONS()

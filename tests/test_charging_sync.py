@@ -7,6 +7,7 @@ import logging
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import requests
@@ -93,7 +94,8 @@ def export(platform: Platform, token: str) -> dict:
 class RewritingProxy(FaultProxy):
     """A loopback proxy that replaces the reply bodies of one path with ``rewrite``."""
 
-    def __init__(self, upstream: str, path: str, rewrite, times: int = 1) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, upstream: str, path: str, rewrite: Callable[[bytes], bytes],
+                 times: int = 1) -> None:
         super().__init__(upstream)
         self.path = path
         self.rewrite = rewrite
@@ -225,9 +227,9 @@ def test_traces_send_coarse_cell_outside_hidden(platform: Platform, db_path: Pat
     sent = {s["id"]: s for s in json.loads(body)["sessions"]}
     assert str(CHARGER[0]).encode() not in body
     assert str(HOME[0] + 0.001).encode() not in body
-    assert (sent["public0000"]["cell_latitude"], sent["public0000"]["cell_longitude"]) == coarse_cell(
-        *CHARGER)
-    assert sent["public0000"]["tariff"] == "FastCharge night"
+    public = sent["public0000"]
+    assert (public["cell_latitude"], public["cell_longitude"]) == coarse_cell(*CHARGER)
+    assert public["tariff"] == "FastCharge night"
     assert sent["charge0000"]["cell_latitude"] is None
     assert sent["charge0000"]["cell_longitude"] is None
     assert sent["charge0000"]["tariff"] is None
@@ -351,11 +353,11 @@ def test_synced_sessions_survive_tight_budget(platform: Platform, db_path: Path)
     report = enforce_budget(store, 1)
 
     log = TripLog(store)
-    kept = log.charging_sessions()
+    remaining = log.charging_sessions()
     assert set(report.evicted_trips) == set(trips)
-    assert [s.id for s in kept] == sessions
-    assert all(s.synced_at is not None for s in kept)
-    assert [s.energy_added_kwh for s in kept] == [11.0, 11.0, 11.0]
+    assert [s.id for s in remaining] == sessions
+    assert all(s.synced_at is not None for s in remaining)
+    assert [s.energy_added_kwh for s in remaining] == [11.0, 11.0, 11.0]
 
 
 # -- tariffs ------------------------------------------------------------------
