@@ -10,15 +10,16 @@ keeps all but the last stretch. After an app restart, the session left
 open continues when charging is reported within the parked timeout of
 its last stored figures, else it is closed as ``recovered``.
 
-The cost prices the whole session with one tariff chosen at its start,
-by place, local time of day and AC or DC: the most specific configured
-tariff that matches, else the most specific tariff pulled from the
-platform that matches, else none, and the session has no cost.
+One tariff prices the whole session. It is chosen at the start by
+place, local time of day and AC or DC. The most specific configured
+tariff that matches wins, else the most specific matching tariff pulled
+from the platform. Without either, the session has no cost.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import uuid
 from datetime import datetime, time
@@ -220,6 +221,16 @@ class ChargingRecorder:
             figures["energy_source"] = "state of charge"
         return figures
 
+    def _read_platform_tariffs(self) -> Sequence[Tariff]:
+        # A failed read prices this session without platform tariffs, so
+        # the session still closes with its figures.
+        try:
+            return self._platform_tariffs()
+        except (sqlite3.Error, KeyError, TypeError, ValueError) as error:
+            logger.warning("platform tariffs could not be read, so charging session %s "
+                           "is priced without them: %s", self.session_id, error)
+            return ()
+
     def _close(self, reason: str) -> None:
         assert self.session_id is not None
         figures = self._figures()
@@ -229,7 +240,8 @@ class ChargingRecorder:
         tariff = self.settings.tariff_for(started, latitude, longitude, self._charge_type)
         if tariff is None:
             tariff = most_specific_tariff(
-                self._platform_tariffs(), started, latitude, longitude, self._charge_type
+                self._read_platform_tariffs(), started, latitude, longitude,
+                self._charge_type,
             )
         if tariff is not None and energy is not None:
             figures.update(

@@ -155,8 +155,8 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
         version=API_VERSION,
         description=(
             "Uploads from head units (trips, traces, ratings, tip votes, club "
-            "RSVPs, charging sessions) are idempotent by the client's ids. Request bodies may be "
-            "gzip-compressed. Clients that send too fast get 429 with Retry-After."
+            "RSVPs, charging sessions) are idempotent by the client's ids. "
+            "Request bodies may be gzip-compressed. Clients that send too fast get 429 with Retry-After."
         ),
     )
     app.state.engine = engine

@@ -522,6 +522,25 @@ def test_no_matching_tariff_no_cost(platform: Platform, db_path: Path) -> None:
     assert session.energy_added_kwh == pytest.approx(5.0, rel=0.01)
 
 
+def test_unreadable_tariff_cache_no_cost(db_path: Path,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(db_path)
+    broken = {key: value for key, value in CHARGER_TARIFF.items() if key != "latitude"}
+    with store.write() as db:
+        db["cached_tariffs"].insert({"id": "broken", "tariff": json.dumps(broken),
+                                     "area": "48.25,11.65", "fetched_at": 0.0})
+    store.close()
+    caplog.set_level(logging.WARNING, logger="headunit.charging")
+
+    session = charge_at(db_path, CHARGER)
+
+    warnings = [r for r in caplog.records if "could not be read" in r.getMessage()]
+    assert session.status == "closed"
+    assert session.energy_added_kwh == pytest.approx(5.0, rel=0.01)
+    assert session.cost is None
+    assert len(warnings) == 1
+
+
 def test_platform_tariff_hours_and_type(platform: Platform, db_path: Path) -> None:
     publish_tariff(platform.engine, dict(CHARGER_TARIFF, id="dc-only", name="DC",
                                          charge_type="DC", price_per_kwh=0.79))
