@@ -21,7 +21,7 @@ from headunit.config import AppConfig, ConfigError, default_config
 from headunit.obd_link import build_obd_source
 from headunit.platform_sync import CREDENTIALS_FILE, PlatformSync
 from headunit import status
-from headunit.charging import ChargingRecorder
+from headunit.charging import ChargingRecorder, platform_tariffs
 from headunit.recorder import TripRecorder
 from headunit.state import Snapshot, VehicleState
 from headunit.status import Status
@@ -142,7 +142,8 @@ class HeadUnit:
             writer=self.trip_writer,
         )
         self.charging_recorder = ChargingRecorder(
-            self.trip_writer, self.profile, self.recorder.settings
+            self.trip_writer, self.profile, self.recorder.settings,
+            platform_tariffs=lambda: platform_tariffs(self.store),
         )
         self.state.add_observer(self.recorder.on_updates)
         self.state.add_observer(self.charging_recorder.on_updates)

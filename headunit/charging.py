@@ -8,23 +8,29 @@ charge times the battery capacity (``energy_source`` says which). The
 running figures are stored every ``PERSIST_INTERVAL_S``, so a power cut
 keeps all but the last stretch. After an app restart, the session left
 open continues when charging is reported within the parked timeout of
-its last stored figures, else it is closed as ``recovered``. The cost
-comes from the configured tariff that matches the place, the local time
-of day and AC or DC, and it prices the whole session at its start.
+its last stored figures, else it is closed as ``recovered``.
+
+One tariff prices the whole session. It is chosen at the start by
+place, local time of day and AC or DC. The most specific configured
+tariff that matches wins, else the most specific matching tariff pulled
+from the platform. Without either, the session has no cost.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import datetime, time
+from typing import Any, Callable, Sequence
 
-from headunit.tripconfig import TripSettings
+from headunit.tripconfig import Tariff, TripSettings, most_specific_tariff
 from headunit.tripwriter import TripWriter
 from vehicle import vss
 from vehicle.profile import VehicleProfile
+from sync.charging_sync import cached_tariffs
+from sync.store import Store
 from sync.triplog import ChargingSession
 from vehicle.signals import SignalUpdate
 
@@ -44,8 +50,11 @@ class ChargingRecorder:
         writer: TripWriter,
         profile: VehicleProfile,
         settings: TripSettings,
+        platform_tariffs: Callable[[], Sequence[Tariff]] | None = None,
     ) -> None:
+        """``platform_tariffs`` returns the tariffs pulled from the platform."""
         self._writer = writer
+        self._platform_tariffs = platform_tariffs or (lambda: ())
         self._profile = profile
         self.settings = settings
         self._lock = threading.Lock()
@@ -212,14 +221,28 @@ class ChargingRecorder:
             figures["energy_source"] = "state of charge"
         return figures
 
+    def _read_platform_tariffs(self) -> Sequence[Tariff]:
+        # A failed read prices this session without platform tariffs, so
+        # the session still closes with its figures.
+        try:
+            return self._platform_tariffs()
+        except (sqlite3.Error, KeyError, TypeError, ValueError) as error:
+            logger.warning("platform tariffs could not be read, so charging session %s "
+                           "is priced without them: %s", self.session_id, error)
+            return ()
+
     def _close(self, reason: str) -> None:
         assert self.session_id is not None
         figures = self._figures()
         energy = figures.get("energy_added_kwh")
         latitude, longitude = self._position
-        tariff = self.settings.tariff_for(
-            datetime.fromtimestamp(self._started_at), latitude, longitude, self._charge_type
-        )
+        started = datetime.fromtimestamp(self._started_at)
+        tariff = self.settings.tariff_for(started, latitude, longitude, self._charge_type)
+        if tariff is None:
+            tariff = most_specific_tariff(
+                self._read_platform_tariffs(), started, latitude, longitude,
+                self._charge_type,
+            )
         if tariff is not None and energy is not None:
             figures.update(
                 cost=round(energy * tariff.price_per_kwh, 2),
@@ -239,3 +262,29 @@ def _number(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+def platform_tariffs(store: Store) -> list[Tariff]:
+    """Return the tariffs pulled from the platform as ``Tariff`` values.
+
+    The sync pass checked each one before caching it.
+    """
+    tariffs = []
+    for entry in cached_tariffs(store):
+        start = end = None
+        if entry.get("starts") is not None:
+            start = time.fromisoformat(entry["starts"])
+            end = time.fromisoformat(entry["ends"])
+        tariffs.append(Tariff(
+            name=f"{entry['operator']} {entry['name']}" if entry.get("operator")
+            else entry["name"],
+            price_per_kwh=float(entry["price_per_kwh"]),
+            currency=entry["currency"],
+            start=start,
+            end=end,
+            latitude=float(entry["latitude"]),
+            longitude=float(entry["longitude"]),
+            radius_m=float(entry["radius_m"]),
+            charge_type=entry.get("charge_type"),
+        ))
+    return tariffs

@@ -52,8 +52,9 @@ def add_sync_parser(commands: argparse._SubParsersAction) -> None:
 
     consent = sub.add_parser("consent", help="choose what leaves the car")
     consent.add_argument("level", choices=[level.value for level in Consent],
-                         help="nothing; summaries (trip figures, no positions); "
-                              "traces (summaries and trimmed positions)")
+                         help="nothing; summaries (trip and charging figures, no "
+                              "positions); traces (summaries, trimmed positions and "
+                              "the coarse grid cell of charging places)")
     consent.add_argument("--trim", type=float, metavar="METRES",
                          help="cut positions this close to a trip's start and end "
                               "(default: 500)")
@@ -82,7 +83,8 @@ def add_sync_parser(commands: argparse._SubParsersAction) -> None:
 
     sub.add_parser(
         "delete-my-data",
-        help="delete trips here and on the platform (on the platform at the next sync)",
+        help="delete trips and charging sessions here and on the platform (on the "
+             "platform at the next sync)",
     ).set_defaults(handler=_delete)
 
 
@@ -221,7 +223,8 @@ def _export(args: argparse.Namespace) -> int:
             print(f"headunit: export failed: {error}", file=sys.stderr)
             return EXIT_FAILED
         args.file.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-        print(f"wrote {args.file}: {len(data['trips'])} trips")
+        sessions = len(data.get("charging_sessions", []))
+        print(f"wrote {args.file}: {len(data['trips'])} trips, {sessions} charging sessions")
         return 0
     finally:
         store.close()

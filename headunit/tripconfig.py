@@ -35,7 +35,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from vehicle import vss
 
@@ -144,13 +144,24 @@ class TripSettings:
         charge_type: str | None,
     ) -> Tariff | None:
         """Return the most specific tariff for a charge, or None."""
-        matching = [
-            tariff for tariff in self.tariffs
-            if tariff.applies(at, latitude, longitude, charge_type)
-        ]
-        if not matching:
-            return None
-        return max(matching, key=lambda tariff: tariff.specificity)
+        return most_specific_tariff(self.tariffs, at, latitude, longitude, charge_type)
+
+
+def most_specific_tariff(
+    tariffs: Iterable[Tariff],
+    at: datetime,
+    latitude: float | None,
+    longitude: float | None,
+    charge_type: str | None,
+) -> Tariff | None:
+    """Return the most specific of ``tariffs`` that covers a charge, or None."""
+    matching = [
+        tariff for tariff in tariffs
+        if tariff.applies(at, latitude, longitude, charge_type)
+    ]
+    if not matching:
+        return None
+    return max(matching, key=lambda tariff: tariff.specificity)
 
 
 def load_logged_paths(profile_source: Path) -> tuple[str, ...]:

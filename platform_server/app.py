@@ -24,7 +24,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from platform_server import accounts, community_api, content, storage, web
+from platform_server import accounts, charging_api, community_api, content, storage, web
 from platform_server.models import (
     BatchResult,
     ClubEvent,
@@ -156,8 +156,8 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
         version=API_VERSION,
         description=(
             "Uploads from head units (trips, traces, ratings, tip votes, club "
-            "RSVPs) are idempotent by the client's ids. Request bodies may be "
-            "gzip-compressed. Clients that send too fast get 429 with Retry-After."
+            "RSVPs, charging sessions) are idempotent by the client's ids. "
+            "Request bodies may be gzip-compressed. Clients that send too fast get 429 with Retry-After."
         ),
     )
     app.state.engine = engine
@@ -449,7 +449,8 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
     @api.delete("/me/data", response_model=Deleted, tags=["my data"],
                 responses=authed_errors)
     def delete_my_data(owner_id: Owner) -> Deleted:
-        """Delete the owner's trips, traces, ratings, votes, reports, RSVPs and points."""
+        """Delete the owner's data: trips, traces, ratings, votes, reports,
+        RSVPs, points and charging sessions."""
         counts = {}
         with engine.begin() as connection:
             for table in storage.OWNER_TABLES:
@@ -462,6 +463,10 @@ def create_app(config: ServerConfig | None = None, engine: Engine | None = None)
         community_api.router(engine, Owner, errors, authed_errors, [Depends(rate_limit)])
     )
     app.include_router(web.router(engine))
+    app.include_router(
+        charging_api.router(engine, Owner, errors, authed_errors, [Depends(rate_limit)],
+                            route_class=GzipRoute, store_batch=store_batch)
+    )
     return app
 
 

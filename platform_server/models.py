@@ -207,6 +207,7 @@ class Export(BaseModel):
     tip_reports: list[dict]
     rsvps: list[dict]
     points_entries: list[dict]
+    charging_sessions: list[dict]
 
 
 class Problem(BaseModel):

@@ -216,8 +216,57 @@ points_entries = Table(
     UniqueConstraint("owner_id", "id", name="points_owner_entry_id"),
 )
 
+# Charging sessions of the owner's electric car. The place is the centre
+# of a coarse grid cell, sent only with the owner's consent to share
+# positions, else null.
+charging_sessions = Table(
+    "charging_sessions",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("owner_id", Integer, ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("id", String(64), nullable=False),
+    Column("model", String(100), nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("ended_at", Float, nullable=False),
+    Column("end_reason", String(100)),
+    Column("charge_type", String(2)),
+    Column("start_soc_percent", Float),
+    Column("end_soc_percent", Float),
+    Column("energy_added_kwh", Float),
+    Column("energy_source", String(40)),
+    Column("cell_latitude", Float),
+    Column("cell_longitude", Float),
+    Column("cost", Float),
+    Column("currency", String(10)),
+    Column("tariff", String(100)),
+    Column("received_at", Float, nullable=False),
+    UniqueConstraint("owner_id", "id", name="charging_owner_client_id"),
+)
+
+# Charging tariffs that operators publish, each bound to a place.
+tariffs = Table(
+    "tariffs",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("operator", String(100), nullable=False),
+    Column("price_per_kwh", Float, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("radius_m", Float, nullable=False),
+    # Local time of day "HH:MM" at the place; both null for all day.
+    Column("starts", String(5)),
+    Column("ends", String(5)),
+    # AC, DC or null for both.
+    Column("charge_type", String(2)),
+    Column("updated_at", Float, nullable=False),
+)
+
 #: Tables of data about one owner, covered by export and delete-my-data.
-OWNER_TABLES = (trips, traces, ratings, tip_votes, tip_reports, rsvps, points_entries)
+OWNER_TABLES = (
+    trips, traces, ratings, tip_votes, tip_reports, rsvps, points_entries, charging_sessions,
+)
 
 
 def connect(database_url: str) -> Engine:

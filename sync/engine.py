@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable
 
+from sync.charging_sync import ChargingSync
 from sync.client import PlatformClient, RejectedError, SignedOutError, TransientError
 from sync.community import ContentCache, clip_cache_dir
 from sync.community_pull import pull_community
@@ -42,6 +43,7 @@ UPLOADS: dict[str, tuple[str, str, Consent]] = {
     "vote": ("/tip-votes/batch", "votes", Consent.SUMMARIES),
     "report": ("/tip-reports/batch", "reports", Consent.SUMMARIES),
     "rsvp": ("/rsvps/batch", "rsvps", Consent.SUMMARIES),
+    "charging": ("/charging-sessions/batch", "sessions", Consent.SUMMARIES),
 }
 #: Outbox kinds that carry a trip of the trip log, by its id in ``ref``.
 TRIP_KINDS = ("trip", "trace")
@@ -141,6 +143,7 @@ class SyncEngine:
         self.outbox = Outbox(store)
         self.privacy = Privacy(store)
         self.settings = Settings(store)
+        self.charging = ChargingSync(store, self.privacy)
         self.failures = 0
         self._wake = threading.Event()
         self._lock = threading.Lock()
@@ -297,6 +300,7 @@ class SyncEngine:
         if since is None:
             return
         added = self.outbox.collect_trips(since, self.privacy.traces_since)
+        added += self.charging.collect(since)
         if added:
             logger.info("queued %d new outbox items for upload", added)
 
@@ -330,7 +334,8 @@ class SyncEngine:
         for item in items:
             body = self._payload(kind, item)
             if body is None:
-                self.outbox.mark_rejected(item.id, "the trip is no longer on the car")
+                self.outbox.mark_rejected(item.id, f"the {kind} item's data is no longer "
+                                          "on the car")
                 result.rejected += 1
                 continue
             size += len(json.dumps(body))
@@ -367,6 +372,9 @@ class SyncEngine:
         if kind in TRIP_KINDS:
             confirmed_refs = [item.ref for item, body in bodies if body[id_key] in confirmed]
             self._mark_trips_synced(confirmed_refs)
+        if kind == "charging":
+            sessions = [item.ref for item, body in bodies if body["id"] in confirmed]
+            TripLog(self.store).mark_charging_synced(sessions, self.clock())
 
     def _mark_trips_synced(self, trip_ids: list[str]) -> None:
         """Flag trips synced once every queued upload of theirs is confirmed.
@@ -416,6 +424,8 @@ class SyncEngine:
                 return None
             points = filter_trace(samples, self.privacy.trim_m, self.privacy.hidden_places())
             return {"trip_id": item.ref, "points": points}
+        if kind == "charging":
+            return self.charging.payload(item.ref or "", self.model)
         return item.payload
 
     # -- pull ------------------------------------------------------------
@@ -453,6 +463,9 @@ class SyncEngine:
                         {"model": self.model, "kind": kind, "stats": json.dumps(stats),
                          "fetched_at": self.clock()}, replace=True)
         cell = coarse_cell(*position) if position is not None else None
+        if cell is not None:
+            self.charging.pull_tariffs(self.client, cell, self.config.pull_radius_km,
+                                       self.clock())
         pulled = pull_community(self.client, self.store, model=self.model, cell=cell,
                                 radius_km=self.config.pull_radius_km,
                                 clip_dir=clip_cache_dir(self.store))

@@ -27,7 +27,7 @@ SENT = "sent"
 REJECTED = "rejected"
 
 #: Upload order: an erase request goes before anything recorded after it.
-KINDS = ("erase", "trip", "trace", "rating", "vote", "rsvp")
+KINDS = ("erase", "trip", "trace", "rating", "vote", "rsvp", "charging")
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,8 @@ class Outbox:
         with self.store.write() as db:
             db.conn.executemany(
                 "update outbox set state = ?, sent_at = ?, last_error = null, "
-                "attempts = attempts + 1, payload = case when kind in ('trip', 'trace') "
+                "attempts = attempts + 1, payload = case when kind in ('trip', 'trace', "
+                "'charging') "
                 "then null else payload end where id = ?",
                 [(SENT, sent_at, item_id) for item_id in ids],
             )

@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 MIGRATIONS = Migrations("headunit")
 
 #: Number of migrations defined below; a test keeps the two in step.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @MIGRATIONS()
@@ -249,3 +249,14 @@ def m004_trip_log_events_gaps_charging(db: Database) -> None:
     )
     db["charging_sessions"].create_index(["started_at"])
 
+
+
+@MIGRATIONS()
+def m005_cached_charging_tariffs(db: Database) -> None:
+    # Charging tariffs pulled from the platform for the car's coarse area;
+    # "area" is the grid cell the pull named, "tariff" the JSON as received.
+    db["cached_tariffs"].create(
+        {"id": str, "tariff": str, "area": str, "fetched_at": float},
+        pk="id",
+        not_null={"tariff", "area", "fetched_at"},
+    )

@@ -13,6 +13,7 @@ from headunit import cli
 from headunit.app import HeadUnit
 from sync.credentials import Credentials, TokenStore
 from sync.store import Store
+from sync.triplog import TripLog
 from tests.platform_fixtures import Platform, platform  # noqa: F401
 from tests.trip_fixtures import add_closed_trips
 
@@ -29,6 +30,10 @@ def test_sync_commands_end_to_end(
     place = cli.main(base + ["hidden-place", "add", "home", "31.23", "121.47"])
     store = Store(db)
     add_closed_trips(store, 12, start=time.time() + 10)
+    log = TripLog(store)
+    charge = log.start_charging("Demo EV", time.time() + 20, 35.0, "AC", 31.25, 121.5)
+    log.close_charging(charge, "charging stopped", {"ended_at": time.time() + 80,
+                                                    "energy_added_kwh": 0.2})
     store.close()
     synced = cli.main(base + ["run", "--timeout", "30"])
     exported = cli.main(base + ["export", str(tmp_path / "mine.json")])
@@ -40,7 +45,10 @@ def test_sync_commands_end_to_end(
     assert synced == 0
     assert "sync: synced" in output
     assert exported == 0
-    assert len(json.loads((tmp_path / "mine.json").read_text())["trips"]) == 12
+    mine = json.loads((tmp_path / "mine.json").read_text())
+    assert len(mine["trips"]) == 12
+    assert [session["id"] for session in mine["charging_sessions"]] == [charge]
+    assert "12 trips, 1 charging sessions" in output
     assert deleted == 0
     assert "platform: synced" in output
 

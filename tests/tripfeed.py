@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from headunit.charging import ChargingRecorder
+from headunit.charging import ChargingRecorder, platform_tariffs
 from headunit.recorder import TripRecorder
 from headunit.state import VehicleState
 from headunit.tripconfig import TripSettings
@@ -96,7 +96,8 @@ def make_rig(db_path: Path, settings: TripSettings | None = None) -> Rig:
     writer = TripWriter(log, profile.vehicle_id)
     state = VehicleState()
     recorder = TripRecorder(state, log, profile, settings=settings, writer=writer)
-    charging = ChargingRecorder(writer, profile, settings)
+    charging = ChargingRecorder(writer, profile, settings,
+                                platform_tariffs=lambda: platform_tariffs(store))
     recorder.adopt_open_trips(log.open_trips())
     charging.adopt_open_sessions(log.open_charging_sessions())
     state.add_observer(recorder.on_updates)
