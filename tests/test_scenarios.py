@@ -327,3 +327,39 @@ def test_simulator_plays_scenario_on_virtual_bus() -> None:
     assert simulator.car is not None
     assert simulator.car.phase.kind == "power_off"
     assert max(speeds) == pytest.approx(80, abs=0.1)
+
+
+def test_looping_keeps_simulated_time_running():
+    """Each loop continues the clock, so frames and positions never go back in time."""
+    import uuid
+
+    import can
+
+    from vehicle.simulator import Simulator
+
+    channel = f"test-{uuid.uuid4().hex}"
+    decoder = CanDecoder(load_profile(assets.DEMO_PROFILE))
+
+    def open_bus(**options) -> can.BusABC:
+        return can.Bus(**{**options, "interface": "virtual", "channel": channel})
+
+    positions: list[float] = []
+    simulator = Simulator(
+        decoder, time_scale=2000, loop=True, bus_factory=open_bus,
+        position_sinks=[lambda point, timestamp: positions.append(timestamp)],
+    )
+    frame_times: list[float] = []
+    with can.Bus(interface="virtual", channel=channel) as receiver:
+        simulator.start()
+        deadline = time.monotonic() + 30
+        # Three passes of the cycle, or more.
+        while len(positions) < 3 * DemoCar(decoder).duration_s and time.monotonic() < deadline:
+            frame = receiver.recv(0.2)
+            if frame is not None:
+                frame_times.append(frame.timestamp)
+        simulator.stop()
+
+    assert not simulator.failed
+    assert len(positions) >= 3 * DemoCar(decoder).duration_s
+    assert all(later > earlier for earlier, later in zip(positions, positions[1:]))
+    assert all(later >= earlier for earlier, later in zip(frame_times, frame_times[1:]))

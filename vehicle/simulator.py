@@ -412,13 +412,18 @@ class Simulator:
                 )
             car_state = None
             track_start = self.gps_start
+            # Each cycle continues the simulated clock where the last one
+            # ended. Restarting it from the wall clock would send time back
+            # at every loop when the time scale is above 1.
+            sim_start = time.time()
             while not self._stop.is_set():
                 car = DemoCar(self.decoder, self.cycle, self.car_start)
                 if car_state is not None:
                     car.model = car_state
                 self.car = car
                 track = GpsTrack(self.cycle, track_start)
-                self._play(car, track, buses)
+                self._play(car, track, buses, sim_start)
+                sim_start += car.duration_s
                 car_state = car.model
                 track_start = track.end
                 self.cycle_done.set()
@@ -432,9 +437,14 @@ class Simulator:
                 bus.shutdown()
             self.stopped.set()
 
-    def _play(self, car: DemoCar, track: GpsTrack, buses: dict[str, can.BusABC]) -> None:
+    def _play(
+        self,
+        car: DemoCar,
+        track: GpsTrack,
+        buses: dict[str, can.BusABC],
+        sim_start: float,
+    ) -> None:
         wall_start = time.monotonic()
-        sim_start = time.time()
         for t, kind, bus, item in self._timeline(car, track, sim_start):
             if self._stop.is_set():
                 return
@@ -466,8 +476,13 @@ class Simulator:
         frames = ((t, _FRAME, bus, frame) for t, bus, frame in car.frames(sim_start))
         streams: list[Iterator[tuple[float, int, str, Any]]] = [iter(starts), frames]
         if self.position_sinks:
+            # When looping, the next pass sends the point at the cycle's end
+            # as its first, so this pass leaves it out.
+            end = car.duration_s if self.loop else float("inf")
             streams.append(
-                (point.t, _POSITION, "", point) for point in track.points(GPS_PERIOD_S)
+                (point.t, _POSITION, "", point)
+                for point in track.points(GPS_PERIOD_S)
+                if point.t < end
             )
         return heapq.merge(*streams, key=lambda entry: (entry[0], entry[1]))
 
