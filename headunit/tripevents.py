@@ -69,8 +69,8 @@ class EventDetector:
     def trip_started(self, started_at: float) -> None:
         """Count a position loss from ``started_at`` at the earliest.
 
-        A fix from before the trip says nothing about the trip itself, so a
-        receiver that went quiet between two trips makes a loss that starts
+        A fix from before the trip tells nothing about the trip itself, so a
+        receiver that went quiet between two trips causes a loss that starts
         with the new trip, not inside the previous one.
         """
         if self._last_fix_t is not None and self._last_fix_t < started_at:

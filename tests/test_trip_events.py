@@ -113,7 +113,7 @@ def test_gps_lost_and_regained_is_a_gap(db_path: Path) -> None:
     assert len(track) < trip.sample_count
 
 
-def test_gps_loss_between_trips_starts_with_the_next_trip(db_path: Path) -> None:
+def test_gps_loss_starts_with_next_trip(db_path: Path) -> None:
     rig = make_rig(db_path, SETTINGS)
     rig.drive([(5, 0), (20, 36), (70, 0)], latitude=48.1, longitude=11.5)
     # Parked for an hour, then a drive with no position at all.

@@ -107,7 +107,7 @@ SECTION_PAGES = {"rating": ("detail", "rate")}
 #: Tabs of a screen, named "screen+tab"; the plain screen shows its first tab.
 TAB_VIEWS = ("community+clubs", "community+service", "community+ratings", "community+clips")
 VIEWS = SCREENS + TAB_VIEWS + SECTION_VIEWS
-#: Where the gallery's car is, near West Lake in Hangzhou, where the
+#: Position of the gallery's car, near West Lake in Hangzhou, where the
 #: bundled club events and workshops are.
 GALLERY_POSITION = (30.25, 120.15)
 #: A trouble code present in the gallery, with owners' experience bundled.

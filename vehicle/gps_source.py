@@ -203,7 +203,7 @@ class GpsSource:
                 self.watching = True
             if updates:
                 # The state gets the updates before the status changes, so a
-                # reader that sees the new status also sees the new position.
+                # reader that reads the new status also reads the new position.
                 self._push(updates)
                 self._set_status(_STATUS_OF_FIX[self.decoder.fix_type or vss.FIX_NONE])
 
@@ -223,7 +223,7 @@ class GpsSource:
             reason,
             delay_s,
         )
-        # Last, so a reader that sees NO_GPSD also sees the position
+        # Last, so a reader that reads NO_GPSD also finds the position
         # invalidated and the warning logged.
         self._set_status(GpsStatus.NO_GPSD)
 

@@ -44,8 +44,8 @@ class SimulatedGps:
 
     def __call__(self, point: TrackPoint, timestamp: float) -> None:
         self.points += 1
-        # As in GpsSource, the state gets the updates before the status
-        # changes, so a reader that sees the new status sees the new position.
+        # As in GpsSource, the state receives the updates before the status
+        # changes, so a reader of the new status also reads the new position.
         if not point.has_fix:
             self._sink([SignalUpdate(vss.GNSS_FIX_TYPE, vss.FIX_NONE, timestamp)])
             self._set_status(GpsStatus.NO_FIX)
